@@ -1,0 +1,120 @@
+"""Parse one article file into an Article: header, body, authors, dates, language."""
+
+from __future__ import annotations
+
+import re
+from datetime import timezone
+from functools import lru_cache
+
+import opencc
+
+from .dates import NAIVE_BYLINE_ZONE, from_epoch_ms, parse_printed_date, parse_pudate
+from .html_body import ENGLISH_EDITION, parse_body
+from .model import Article, Author, Body
+from .outlets import outlet_for, section_for
+from .source import decode, parse_source
+from .urls import canonical_url
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；/／&]|\band\b)\s*")
+_ROLE_NOTE = re.compile(r"[（(][^）)]*[）)]")
+_NOT_A_PERSON = re.compile(r"\A《.*》\Z")
+
+
+def parse_article(data: bytes) -> Article:
+    """Raises SourceError when the file is not an article; returns warnings for what it could not read."""
+    source = parse_source(decode(data))
+    body = parse_body(source.body_html)
+    warnings = list(body.warnings)
+    if not body.paragraphs and not body.figures:
+        warnings.append("empty body: the file has a title and URL but no paragraphs or figures")
+    feed_name = source.front_matter.get("author")
+    outlet = outlet_for(source.url, feed_name if isinstance(feed_name, str) else None)
+    feed_time = from_epoch_ms(source.feed_time_ms) if source.feed_time_ms else _front_matter_time(source)
+    published, published_from = _published(body, outlet.id, feed_time)
+    text_sample = source.title + "".join(p.text for p in body.paragraphs[:5])
+    language = _language(text_sample)
+    return Article(
+        url=source.url,
+        canonical_url=canonical_url(source.url),
+        title=source.title,
+        outlet_id=outlet.id,
+        outlet_name=outlet.name,
+        section=section_for(source.url, outlet),
+        published=published,
+        published_from=published_from,
+        feed_time=feed_time,
+        byline=body.byline,
+        authors=split_authors(body.byline, body.footer_names),
+        language=language,
+        script=_script(text_sample) if language == "zh" else None,
+        lead=next((p.text for p in body.paragraphs if p.kind == "body"), None),
+        english_url=next((link.href for link in body.links if ENGLISH_EDITION.search(link.text)), None),
+        credits="\n".join(p.text for p in body.paragraphs if p.kind == "credit") or None,
+        body=body,
+        warnings=warnings,
+    )
+
+
+def split_authors(byline: str | None, footer_names: list[str]) -> list[Author]:
+    """'DAVID PIERSON, OLIVIA WANG' -> two authors, in the footer's proper case where it names them."""
+    if not byline:
+        return []
+    proper = {name.casefold(): name for name in footer_names}
+    names: list[str] = []
+    for part in _AUTHOR_SEPARATORS.split(_ROLE_NOTE.sub("", byline)):
+        name = " ".join(part.split())
+        if not name or _NOT_A_PERSON.match(name):
+            continue
+        name = proper.get(name.casefold(), name)
+        if name.casefold() not in (n.casefold() for n in names):
+            names.append(name)
+    return [Author(name, position) for position, name in enumerate(names, 1)]
+
+
+def _published(body: Body, outlet_id: str, feed_time: str | None) -> tuple[str | None, str | None]:
+    """<time pudate>, else a byline date with a time of day, else the feed time, else a bare date."""
+    if body.pudate:
+        value = parse_pudate(body.pudate)
+        if value:
+            return value, "time"
+    printed = None
+    if body.printed_date:
+        printed = parse_printed_date(body.printed_date, NAIVE_BYLINE_ZONE.get(outlet_id, timezone.utc))
+        if printed and printed[1]:
+            return printed[0], "byline"
+    if feed_time:
+        return feed_time, "feed"
+    if printed:
+        return printed[0], "byline"
+    return None, None
+
+
+def _front_matter_time(source) -> str | None:
+    value = source.front_matter.get("date")
+    if value is None:
+        return None
+    parsed = parse_printed_date(str(value))
+    return parsed[0] if parsed and parsed[1] else None
+
+
+def _language(text: str) -> str:
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    # Latin letters come in words of ~5; a Chinese article quoting English names stays Chinese.
+    return "zh" if han * 5 >= latin else "en"
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def _script(text: str) -> str:
+    """Hant when converting to Simplified changes more characters than converting to Traditional."""
+    to_simplified = _converter("t2s").convert(text)
+    to_traditional = _converter("s2t").convert(text)
+    changed_by_t2s = sum(a != b for a, b in zip(text, to_simplified))
+    changed_by_s2t = sum(a != b for a, b in zip(text, to_traditional))
+    return "Hant" if changed_by_t2s > changed_by_s2t else "Hans"

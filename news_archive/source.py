@@ -1,0 +1,89 @@
+"""Split an article file into its header fields and its HTML body.
+
+The layout: optional Jekyll front matter (``---`` ... ``---``), a ``<!--epoch-ms-->`` line (the feed
+item's time), a ``[title](url)`` line (the title may hold brackets and line breaks), a ``------`` line,
+then the article's HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .text import one_line
+
+
+class SourceError(ValueError):
+    """The file cannot be read as an article; the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    title: str
+    url: str
+    body_html: str
+    feed_time_ms: int | None
+    front_matter: dict = field(default_factory=dict)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_FEED_TIME = re.compile(r"\A\s*<!--\s*(\d{9,16})\s*-->[ \t]*\n")
+_SEPARATOR = re.compile(r"^-{3,}[ \t]*$", re.M)
+# The URL may hold one level of balanced parentheses (e.g. Wikipedia links).
+_TITLE_LINK = re.compile(
+    r"\A\s*\[(?P<title>.*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)\s*\Z", re.S
+)
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise SourceError("empty file")
+    if b"\x00" in data:
+        raise SourceError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"not UTF-8: invalid byte at offset {error.start}") from None
+
+
+def parse_source(text: str) -> SourceDocument:
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    front_matter: dict = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        front_matter = _load_front_matter(match.group(1))
+        text = text[match.end():]
+    feed_time_ms = None
+    match = _FEED_TIME.match(text)
+    if match:
+        feed_time_ms = int(match.group(1))
+        text = text[match.end():]
+    separator = _SEPARATOR.search(text)
+    if separator is None:
+        raise SourceError("no header: missing the '------' line after [title](url)")
+    header, body = text[: separator.start()], text[separator.end():]
+    link = _TITLE_LINK.match(header)
+    if link is None:
+        raise SourceError(f"no header: expected [title](url) before '------', found {header.strip()[:80]!r}")
+    url = link.group("url").strip()
+    if not re.match(r"https?://", url):
+        raise SourceError(f"header URL is not http(s): {url[:80]!r}")
+    return SourceDocument(
+        title=one_line(html.unescape(link.group("title"))),
+        url=url,
+        body_html=body.strip(),
+        feed_time_ms=feed_time_ms,
+        front_matter=front_matter,
+    )
+
+
+def _load_front_matter(block: str) -> dict:
+    # Front matter only repeats what the header says; a malformed block must not cost the article.
+    try:
+        loaded = yaml.safe_load(block)
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

@@ -1,0 +1,220 @@
+"""The database schema and the functions that save parsed articles into it (sqlite-utils throughout)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+import sqlite_utils
+
+from .ids import stable_id
+from .model import Article
+from .outlets import OUTLETS, Outlet
+from .urls import canonical_url, domain_of
+
+TABLES = {
+    "outlets": {
+        "columns": {"id": str, "name": str, "name_en": str, "homepage": str, "article_count": int},
+        "pk": "id",
+    },
+    "authors": {
+        "columns": {"id": int, "name": str, "article_count": int},
+        "pk": "id",
+    },
+    "articles": {
+        "columns": {
+            "id": int, "title": str, "url": str, "outlet_id": str, "section": str, "published": str,
+            "published_from": str, "year": int, "feed_time": str, "byline": str, "authors": str,
+            "language": str, "script": str, "lead": str, "paragraph_count": int, "figure_count": int,
+            "link_count": int, "char_count": int, "english_url": str, "credits": str,
+            "source_file": str, "version_count": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("outlet_id", "outlets", "id")],
+        "indexes": [["outlet_id"], ["section"], ["year"], ["published"], ["language", "script"]],
+    },
+    "article_authors": {
+        "columns": {"id": int, "article_id": int, "author_id": int, "position": int},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("author_id", "authors", "id")],
+        "indexes": [["article_id"], ["author_id"]],
+    },
+    "paragraphs": {
+        "columns": {"id": int, "article_id": int, "position": int, "kind": str, "text": str, "html": str},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id", "position"], ["kind"]],
+    },
+    "figures": {
+        "columns": {
+            "id": int, "article_id": int, "position": int, "image_url": str, "proxied_url": str,
+            "alt": str, "caption": str, "credit": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id", "position"], ["credit"]],
+    },
+    "links": {
+        "columns": {
+            "id": int, "article_id": int, "paragraph_id": int, "position": int, "href": str,
+            "text": str, "title": str, "domain": str, "target_article_id": int,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("article_id", "articles", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+            ("target_article_id", "articles", "id"),
+        ],
+        "indexes": [["article_id", "position"], ["paragraph_id"], ["domain"], ["target_article_id"]],
+    },
+    "versions": {
+        "columns": {
+            "id": int, "article_id": int, "source_file": str, "feed_time": str, "sha256": str,
+            "size_bytes": int, "is_current": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id"], ["sha256"]],
+    },
+    "build_errors": {
+        "columns": {"id": int, "source_file": str, "level": str, "error": str},
+        "pk": "id",
+        "indexes": [["level"]],
+    },
+}
+
+# Faster bulk loading into a file nobody else has open yet; the build renames it into place at the end.
+BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000")
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    for name, spec in TABLES.items():
+        db[name].create(
+            spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []), not_null={spec["pk"]}
+        )
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """After the load: building an index once is cheaper than keeping it up to date row by row."""
+    for name, spec in TABLES.items():
+        for columns in spec.get("indexes", []):
+            db[name].create_index(columns, if_not_exists=True)
+
+
+def save_outlets(db: sqlite_utils.Database, used: Iterable[Outlet]) -> None:
+    known = {outlet.id: outlet for outlet in OUTLETS}
+    known.update({outlet.id: outlet for outlet in used})
+    db["outlets"].insert_all(
+        {"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage, "article_count": 0}
+        for o in sorted(known.values(), key=lambda o: o.id)
+    )
+
+
+def article_id(article: Article) -> int:
+    return stable_id(article.canonical_url)
+
+
+def author_id(name: str) -> int:
+    # Case-folded: "DAVID PIERSON" in one byline and "David Pierson" in another are one person.
+    return stable_id("author", name.casefold())
+
+
+def save_article(db: sqlite_utils.Database, article: Article, source_file: str, archived: dict[str, int]) -> None:
+    """Insert one article with its paragraphs, figures, links and author links.
+
+    ``archived`` maps every canonical URL in the archive to its article id, so links can point at
+    the archived article they cite.
+    """
+    body = article.body
+    aid = article_id(article)
+    paragraph_ids = {p.position: stable_id(article.canonical_url, "paragraph", p.position) for p in body.paragraphs}
+    db["articles"].insert(
+        {
+            "id": aid,
+            "title": article.title,
+            "url": article.url,
+            "outlet_id": article.outlet_id,
+            "section": article.section,
+            "published": article.published,
+            "published_from": article.published_from,
+            "year": int(article.published[:4]) if article.published else None,
+            "feed_time": article.feed_time,
+            "byline": article.byline,
+            "authors": json.dumps([a.name for a in article.authors], ensure_ascii=False),
+            "language": article.language,
+            "script": article.script,
+            "lead": article.lead,
+            "paragraph_count": len(body.paragraphs),
+            "figure_count": len(body.figures),
+            "link_count": len(body.links),
+            "char_count": sum(len(p.text) for p in body.paragraphs),
+            "english_url": article.english_url,
+            "credits": article.credits,
+            "source_file": source_file,
+            "version_count": 0,
+        }
+    )
+    db["paragraphs"].insert_all(
+        {
+            "id": paragraph_ids[p.position], "article_id": aid, "position": p.position,
+            "kind": p.kind, "text": p.text, "html": p.html,
+        }
+        for p in body.paragraphs
+    )
+    db["figures"].insert_all(
+        {
+            "id": stable_id(article.canonical_url, "figure", f.position), "article_id": aid,
+            "position": f.position, "image_url": f.image_url, "proxied_url": f.proxied_url,
+            "alt": f.alt, "caption": f.caption, "credit": f.credit,
+        }
+        for f in body.figures
+    )
+    rows = []
+    for link in body.links:
+        absolute = urljoin(article.url, link.href)
+        rows.append(
+            {
+                "id": stable_id(article.canonical_url, "link", link.position), "article_id": aid,
+                "paragraph_id": paragraph_ids.get(link.paragraph_position), "position": link.position,
+                "href": link.href, "text": link.text, "title": link.title, "domain": domain_of(absolute),
+                "target_article_id": archived.get(canonical_url(absolute)) if domain_of(absolute) else None,
+            }
+        )
+    db["links"].insert_all(rows)
+    for author in article.authors:
+        db["authors"].insert({"id": author_id(author.name), "name": author.name, "article_count": 0}, ignore=True)
+        db["article_authors"].insert(
+            {"id": stable_id(aid, "author", author.position), "article_id": aid,
+             "author_id": author_id(author.name), "position": author.position}
+        )
+
+
+def save_version(db: sqlite_utils.Database, *, article_id: int | None, source_file: str, feed_time: str | None,
+                 sha256: str, size_bytes: int, is_current: bool) -> None:
+    db["versions"].insert(
+        {"id": stable_id("version", source_file), "article_id": article_id, "source_file": source_file,
+         "feed_time": feed_time, "sha256": sha256, "size_bytes": size_bytes, "is_current": int(is_current)}
+    )
+
+
+def save_build_error(db: sqlite_utils.Database, source_file: str, level: str, error: str) -> None:
+    db["build_errors"].insert(
+        {"id": stable_id("build_error", source_file, error), "source_file": source_file, "level": level,
+         "error": error},
+        ignore=True,
+    )
+
+
+def finish(db: sqlite_utils.Database) -> None:
+    """Counts that depend on everything loaded, then the indexes."""
+    db.execute(
+        "update outlets set article_count = (select count(*) from articles where outlet_id = outlets.id)"
+    )
+    db.execute(
+        "update authors set article_count = (select count(*) from article_authors where author_id = authors.id)"
+    )
+    db.execute(
+        "update articles set version_count = (select count(*) from versions where article_id = articles.id)"
+    )
+    create_indexes(db)
