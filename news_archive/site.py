@@ -1,0 +1,45 @@
+"""The Datasette site configuration shipped with the package: metadata.yml and templates/.
+
+The repository root is a Datasette configuration directory (``datasette .``); the package carries
+the same files (``site_files/`` links to them) so an installed plugin serves them to
+``datasette serve archive.db`` too.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+
+SITE_FILES = files("news_archive") / "site_files"
+# The database name metadata.yml configures; any other archive database gets the same configuration.
+CONFIGURED_DATABASE = "archive"
+# Tables whose presence marks a database as one this project built.
+ARCHIVE_TABLES = {"articles", "paragraphs", "figures", "links", "versions"}
+
+
+@lru_cache(maxsize=1)
+def _metadata() -> dict:
+    return yaml.safe_load((SITE_FILES / "metadata.yml").read_text(encoding="utf-8"))
+
+
+def metadata() -> dict:
+    """A fresh copy: Datasette merges metadata sources into the dicts it is given."""
+    return copy.deepcopy(_metadata())
+
+
+def database_metadata() -> dict:
+    return metadata()["databases"][CONFIGURED_DATABASE]
+
+
+def templates_dir() -> Path:
+    return Path(str(SITE_FILES / "templates")).resolve()
+
+
+def is_archive(conn: sqlite3.Connection) -> bool:
+    names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    return ARCHIVE_TABLES <= names
