@@ -1,0 +1,183 @@
+"""The archive as Datasette serves it: installed plugin (`datasette serve archive.db`) and `datasette .`."""
+
+import asyncio
+import csv
+import io
+import shutil
+import sqlite3
+
+import pytest
+from datasette.app import Datasette
+from db_fixtures import ROOT, SEED_URL, archive_db, archive_path  # noqa: F401
+
+from news_archive.ids import stable_id
+
+TABLES = ["outlets", "authors", "articles", "article_authors", "paragraphs", "figures", "links", "versions",
+          "build_errors"]
+
+
+def get(ds, path):
+    return asyncio.run(ds.client.get(path))
+
+
+@pytest.fixture(scope="module")
+def served(archive_path):
+    """Like `datasette serve archive.db` with the project installed."""
+    return Datasette([str(archive_path)])
+
+
+@pytest.fixture(scope="module")
+def config_dir(archive_path, tmp_path_factory):
+    """Like `datasette .` in the repository root: metadata.yml, plugins/, templates/ beside the db."""
+    directory = tmp_path_factory.mktemp("site")
+    for name in ("metadata.yml", "plugins", "templates"):
+        (directory / name).symlink_to(ROOT / name)
+    shutil.copy(archive_path, directory / "archive.db")
+    return Datasette([str(directory / "archive.db")], config_dir=directory)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_each_table_json_and_csv(served, archive_db, table):
+    response = get(served, f"/archive/{table}.json?_shape=objects&_size=5")
+    assert response.status_code == 200
+    data = response.json()
+    columns = [c.name for c in archive_db[table].columns]
+    assert data["columns"] == columns
+    assert data["filtered_table_rows_count"] == archive_db[table].count
+    assert len(data["rows"]) == min(5, archive_db[table].count)
+    response = get(served, f"/archive/{table}.csv?_size=max")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == columns
+    assert len(rows) - 1 == min(archive_db[table].count, 1000)
+
+
+def test_site_title_and_descriptions_come_from_metadata(served):
+    metadata = get(served, "/-/metadata.json").json()
+    assert metadata["title"] == "Chinese-language news archive"
+    html = get(served, "/archive/articles").text
+    assert "One row per article (canonical URL)" in html
+    assert "Publication time, UTC ISO 8601" in html  # column descriptions show on the table page
+
+
+def test_default_facets_and_newest_first(served, archive_db):
+    data = get(served, "/archive/articles.json?_shape=objects").json()
+    assert set(data["facet_results"]) == {"outlet_id", "section", "year", "authors"}
+    outlets = {f["value"]: f["count"] for f in data["facet_results"]["outlet_id"]["results"]}
+    assert outlets["nyt"] == archive_db.execute("select count(*) from articles where outlet_id = 'nyt'").fetchone()[0]
+    published = [row["published"] for row in data["rows"]]
+    assert published == sorted(published, reverse=True)
+    top_author = data["facet_results"]["authors"]["results"][0]
+    assert (top_author["value"], top_author["count"]) == archive_db.execute(
+        "select name, article_count from authors order by article_count desc, name limit 1").fetchone()
+
+
+def test_facet_narrows_results(served, archive_db):
+    data = get(served, "/archive/articles.json?outlet_id=bbc&_facet=section").json()
+    assert data["filtered_table_rows_count"] == archive_db.execute(
+        "select count(*) from articles where outlet_id = 'bbc'").fetchone()[0]
+    sections = {f["value"] for f in data["facet_results"]["section"]["results"]}
+    assert "science" in sections
+
+
+def test_facets_on_figures_and_links(served, archive_db):
+    for table, column in (("figures", "credit"), ("links", "domain")):
+        top = get(served, f"/archive/{table}.json").json()["facet_results"][column]["results"][0]
+        assert (top["value"], top["count"]) == archive_db.execute(
+            f"select {column}, count(*) from {table} where {column} is not null"
+            f" group by {column} order by count(*) desc, {column} limit 1"
+        ).fetchone()
+
+
+def test_foreign_keys_are_labelled(served):
+    data = get(served, f"/archive/article_authors.json?article_id={stable_id(SEED_URL)}"
+                       "&_sort=position&_labels=on&_shape=objects").json()
+    assert [row["author_id"]["label"] for row in data["rows"]] == ["David Pierson", "Olivia Wang"]
+
+
+def _query(ds, name, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = get(ds, f"/archive/{name}.json?_shape=objects&{query}")
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+def test_canned_query_articles_by_author(served):
+    rows = _query(served, "articles_by_author", author="pierson")
+    assert [(r["title"], r["author"]) for r in rows] == [("中美重回谈判桌，但言辞分歧凸显双边关系脆弱性", "David Pierson")]
+
+
+def test_canned_query_most_cited_domains(served, archive_db):
+    rows = _query(served, "most_cited_domains")
+    assert rows[0]["links"] >= rows[-1]["links"]
+    top = rows[0]
+    assert top["links"] == archive_db.execute(
+        "select count(*) from links join paragraphs on paragraphs.id = links.paragraph_id"
+        " where links.domain = ? and paragraphs.kind not in ('footer', 'credit')", [top["domain"]]
+    ).fetchone()[0]
+
+
+def test_canned_query_photo_agencies(served):
+    rows = _query(served, "photo_agencies")
+    counts = {r["credit"]: r["figures"] for r in rows}
+    assert counts["Doug Mills/The New York Times"] >= 1
+    assert [r["figures"] for r in rows] == sorted((r["figures"] for r in rows), reverse=True)
+
+
+def test_canned_query_articles_per_month(served, archive_db):
+    rows = _query(served, "articles_per_month")
+    assert sum(r["articles"] for r in rows) == archive_db.execute(
+        "select count(*) from articles where published is not null").fetchone()[0]
+    assert {"month": "2024-02", "outlet": "纽约时报中文网", "articles": 1} in rows
+
+
+def test_canned_query_backlinks_and_most_linked(served, archive_db):
+    most = _query(served, "most_linked_articles")
+    assert most, "seeds hold articles that link to each other"
+    target = most[0]
+    backlinks = _query(served, "backlinks", article_id=target["id"])
+    assert len({b["id"] for b in backlinks}) == target["linked_from"]
+
+
+def test_canned_query_english_editions(served):
+    rows = _query(served, "english_editions")
+    assert {r["id"] for r in rows} >= {stable_id(SEED_URL)}
+    assert len(rows) == 239
+    assert all("nytimes.com" in r["english_url"] for r in rows)
+
+
+def test_canned_query_build_problems(served):
+    rows = _query(served, "build_problems")
+    assert rows == [{
+        "level": "warning", "error": "empty body: the file has a title and URL but no paragraphs or figures",
+        "files": 2, "example": "edge-cases/2020-09-08-专访：不要看空美国股市_可能涨得更高--贝莱德高管.md",
+    }]
+
+
+def test_config_directory_mode_has_the_same_configuration(served, config_dir):
+    for path in ("/-/metadata.json", "/archive.json"):
+        assert get(config_dir, path).status_code == 200
+    served_queries = {q["name"] for q in get(served, "/archive.json").json()["queries"]}
+    dir_queries = {q["name"] for q in get(config_dir, "/archive.json").json()["queries"]}
+    assert served_queries == dir_queries and len(served_queries) >= 6
+    assert _query(config_dir, "articles_by_author", author="Olivia")[0]["author"] == "Olivia Wang"
+
+
+def test_plugins_are_registered_once_in_config_directory_mode(config_dir):
+    plugins = get(config_dir, "/-/plugins.json").json()
+    hooks = [hook for plugin in plugins for hook in plugin["hooks"] if plugin["name"].startswith(("news", "archive"))]
+    assert sorted(hooks) == sorted(set(hooks))
+
+
+def test_any_archive_database_name_gets_the_configuration(archive_path, tmp_path):
+    renamed = tmp_path / "my-news.db"
+    shutil.copy(archive_path, renamed)
+    ds = Datasette([str(renamed)])
+    assert {q["name"] for q in get(ds, "/my-news.json").json()["queries"]} >= {"articles_by_author", "backlinks"}
+
+
+def test_other_databases_get_no_archive_configuration(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table articles (id integer primary key)").connection.commit()
+    ds = Datasette([str(other)])
+    assert get(ds, "/other.json").json()["queries"] == []
