@@ -102,6 +102,8 @@ def parse_file(source: SourceFile) -> Parsed:
         parsed.error = str(error)
     except RecursionError:
         parsed.error = "HTML nested too deeply to read"
+    except Exception as error:  # a parser bug must cost one file, not the build
+        parsed.error = f"parser failed: {type(error).__name__}: {error}"
     return parsed
 
 
@@ -164,11 +166,13 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
         current = {url: max(items, key=_recency) for url, items in versions.items()}
         archived = {url: store.article_id(item.article) for url, item in current.items()}
         _settle_author_names([item.article for item in current.values()])
+        buffer = store.RowBuffer(db)
         with db.conn:
-            store.save_outlets(db, {outlet_for(i.article.url, i.article.outlet_name) for i in current.values()})
+            store.save_outlets(buffer, {outlet_for(i.article.url, i.article.outlet_name) for i in current.values()})
+            store.save_authors(buffer, (a.name for i in current.values() for a in i.article.authors))
             for url in sorted(current):
                 item = current[url]
-                store.save_article(db, item.article, item.source.name, archived)
+                store.save_article(buffer, item.article, item.source.name, archived)
                 summary.articles += 1
                 summary.paragraphs += len(item.article.body.paragraphs)
                 summary.figures += len(item.article.body.figures)
@@ -176,7 +180,7 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
             for item in parsed:
                 article = item.article
                 store.save_version(
-                    db,
+                    buffer,
                     article_id=archived[article.canonical_url] if article else None,
                     source_file=item.source.name,
                     feed_time=article.feed_time if article else None,
@@ -185,8 +189,9 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
                     is_current=article is not None and current[article.canonical_url] is item,
                 )
                 summary.versions += 1
-            for file, level, message in summary.problems:
-                store.save_build_error(db, file, level, message)
+            for file, level, message in dict.fromkeys(summary.problems):
+                store.save_build_error(buffer, file, level, message)
+            buffer.flush()
             store.finish(db)
     finally:
         db.close()

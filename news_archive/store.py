@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
@@ -102,13 +103,13 @@ def create_indexes(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, if_not_exists=True)
 
 
-def save_outlets(db: sqlite_utils.Database, used: Iterable[Outlet]) -> None:
+def save_outlets(buffer: RowBuffer, used: Iterable[Outlet]) -> None:
     known = {outlet.id: outlet for outlet in OUTLETS}
     known.update({outlet.id: outlet for outlet in used})
-    db["outlets"].insert_all(
+    buffer.add("outlets", (
         {"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage, "article_count": 0}
         for o in sorted(known.values(), key=lambda o: o.id)
-    )
+    ))
 
 
 def article_id(article: Article) -> int:
@@ -120,16 +121,37 @@ def author_id(name: str) -> int:
     return stable_id("author", name.casefold())
 
 
-def save_article(db: sqlite_utils.Database, article: Article, source_file: str, archived: dict[str, int]) -> None:
-    """Insert one article with its paragraphs, figures, links and author links.
+class RowBuffer:
+    """Collects rows per table and inserts them in large batches: one insert per row is ~10x slower."""
+
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 20_000):
+        self.db = db
+        self.batch_size = batch_size
+        self.rows: dict[str, list[dict]] = defaultdict(list)
+
+    def add(self, table: str, rows: Iterable[dict]) -> None:
+        pending = self.rows[table]
+        pending.extend(rows)
+        if len(pending) >= self.batch_size:
+            self.flush(table)
+
+    def flush(self, table: str | None = None) -> None:
+        for name in [table] if table else list(self.rows):
+            rows, self.rows[name] = self.rows[name], []
+            if rows:
+                self.db[name].insert_all(rows, batch_size=1000)
+
+
+def save_article(buffer: RowBuffer, article: Article, source_file: str, archived: dict[str, int]) -> None:
+    """Queue one article with its paragraphs, figures, links and author links.
 
     ``archived`` maps every canonical URL in the archive to its article id, so links can point at
-    the archived article they cite.
+    the archived article they cite. Authors are saved separately, once each (save_authors).
     """
     body = article.body
     aid = article_id(article)
     paragraph_ids = {p.position: stable_id(article.canonical_url, "paragraph", p.position) for p in body.paragraphs}
-    db["articles"].insert(
+    buffer.add("articles", [
         {
             "id": aid,
             "title": article.title,
@@ -154,56 +176,68 @@ def save_article(db: sqlite_utils.Database, article: Article, source_file: str, 
             "source_file": source_file,
             "version_count": 0,
         }
-    )
-    db["paragraphs"].insert_all(
+    ])
+    buffer.add("paragraphs", (
         {
             "id": paragraph_ids[p.position], "article_id": aid, "position": p.position,
             "kind": p.kind, "text": p.text, "html": p.html,
         }
         for p in body.paragraphs
-    )
-    db["figures"].insert_all(
+    ))
+    buffer.add("figures", (
         {
             "id": stable_id(article.canonical_url, "figure", f.position), "article_id": aid,
             "position": f.position, "image_url": f.image_url, "proxied_url": f.proxied_url,
             "alt": f.alt, "caption": f.caption, "credit": f.credit,
         }
         for f in body.figures
-    )
-    rows = []
+    ))
+    links = []
     for link in body.links:
-        absolute = urljoin(article.url, link.href)
-        rows.append(
+        domain, target = _resolve(article.url, link.href)
+        links.append(
             {
                 "id": stable_id(article.canonical_url, "link", link.position), "article_id": aid,
                 "paragraph_id": paragraph_ids.get(link.paragraph_position), "position": link.position,
-                "href": link.href, "text": link.text, "title": link.title, "domain": domain_of(absolute),
-                "target_article_id": archived.get(canonical_url(absolute)) if domain_of(absolute) else None,
+                "href": link.href, "text": link.text, "title": link.title, "domain": domain,
+                "target_article_id": archived.get(target) if target else None,
             }
         )
-    db["links"].insert_all(rows)
-    for author in article.authors:
-        db["authors"].insert({"id": author_id(author.name), "name": author.name, "article_count": 0}, ignore=True)
-        db["article_authors"].insert(
-            {"id": stable_id(aid, "author", author.position), "article_id": aid,
-             "author_id": author_id(author.name), "position": author.position}
-        )
+    buffer.add("links", links)
+    buffer.add("article_authors", (
+        {"id": stable_id(aid, "author", author.position), "article_id": aid,
+         "author_id": author_id(author.name), "position": author.position}
+        for author in article.authors
+    ))
 
 
-def save_version(db: sqlite_utils.Database, *, article_id: int | None, source_file: str, feed_time: str | None,
+def save_authors(buffer: RowBuffer, names: Iterable[str]) -> None:
+    buffer.add("authors", ({"id": author_id(name), "name": name, "article_count": 0} for name in sorted(set(names))))
+
+
+def _resolve(base_url: str, href: str) -> tuple[str | None, str | None]:
+    """(domain, canonical URL) of a link target; (None, None) for hrefs no URL parser accepts."""
+    try:
+        absolute = urljoin(base_url, href)
+        domain = domain_of(absolute)
+        return domain, canonical_url(absolute) if domain else None
+    except ValueError:
+        return None, None
+
+
+def save_version(buffer: RowBuffer, *, article_id: int | None, source_file: str, feed_time: str | None,
                  sha256: str, size_bytes: int, is_current: bool) -> None:
-    db["versions"].insert(
+    buffer.add("versions", [
         {"id": stable_id("version", source_file), "article_id": article_id, "source_file": source_file,
          "feed_time": feed_time, "sha256": sha256, "size_bytes": size_bytes, "is_current": int(is_current)}
-    )
+    ])
 
 
-def save_build_error(db: sqlite_utils.Database, source_file: str, level: str, error: str) -> None:
-    db["build_errors"].insert(
+def save_build_error(buffer: RowBuffer, source_file: str, level: str, error: str) -> None:
+    buffer.add("build_errors", [
         {"id": stable_id("build_error", source_file, error), "source_file": source_file, "level": level,
-         "error": error},
-        ignore=True,
-    )
+         "error": error}
+    ])
 
 
 def finish(db: sqlite_utils.Database) -> None:
