@@ -1,0 +1,12 @@
+"""Chinese full-text search with SQLite FTS5's default tokenizer: pure functions, no database.
+
+index_text(text) goes into an FTS5 column; fts_query(search) is what to MATCH against it;
+matches(search, text) says, without FTS, which texts that search should find.
+"""
+
+from .index import index_text
+from .normalize import normalize
+from .oracle import matches, patterns
+from .query import fts_query
+
+__all__ = ["fts_query", "index_text", "matches", "normalize", "patterns"]

@@ -1,0 +1,147 @@
+"""normalize, index_text, fts_query and the oracle on hand-picked and hostile input."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from news_archive.search import fts_query, index_text, matches, normalize, patterns
+
+B = "\ue000"  # index_text's boundary token
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("台灣的計畫", "台湾的计划"),  # phrase-aware: 計畫 -> 计划, not 计画
+        ("ＴｉｋＴｏｋ　２０２０", "tiktok 2020"),
+        ("Café İstanbul", "cafe istanbul"),
+        ("Straße …", "straße …"),  # casefold (ss) and NFKC (...) would change the length: kept
+        ("がガ", "がガ"),  # kana voicing is not an accent
+        ("\ud800x", "\ufffdx"),  # a lone surrogate cannot be encoded
+        ("", ""),
+    ],
+)
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+def test_normalize_keeps_the_length_of_anything():
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = "".join(chr(rng.choice([rng.randrange(0x20, 0x3000), rng.randrange(0x3000, 0xA000), rng.randrange(0xF900, 0x10FFFF)]))
+                       for _ in range(rng.randrange(12)))
+        assert len(normalize(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("中国人", "中国 国人 人"),
+        ("中", "中"),
+        ("11月份", "11 月份 份"),
+        ("11 月", f"11 {B} 月"),
+        ("G20峰会", "g20 峰会 会"),
+        ("字节跳动TikTok", "字节 节跳 跳动 动 tiktok"),
+        ("中国，美国 abc", f"中国 国 美国 国 {B} abc"),
+        ("COVID-19", "covid 19"),
+        ("a\ue000中", f"a {B} 中"),  # a private-use character in the text is only a separator
+        ("😀 ", ""),
+        ("", ""),
+    ],
+)
+def test_index_text(text, expected):
+    assert index_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        ("中国人", '"中国 国人"'),
+        ("中华人民共和国", '"中华 华人 人民 民共 共和 和国"'),
+        ("中国", '"中国"'),
+        ("中", '"中"*'),
+        ("中国*", '"中国"'),
+        ("台灣", '"台湾"'),
+        ("11月", '"11 月"*'),
+        ("11月份", '"11 月份"'),
+        ("月11", '"月 11"'),
+        ("G20峰会", '"g20 峰会"'),
+        ("TikTok字节跳动", '"tiktok 字节 节跳 跳动"'),
+        ("字节跳动TikTok", '"字节 节跳 跳动 动 tiktok"'),
+        ("中国，美国", '"中国 国 美国"'),
+        ("Trump", '"trump"'),
+        ("app*", '"app"*'),
+        ("covid-19", '"covid 19"'),
+        ("中国 美国", '"中国" AND "美国"'),
+        ("中国 中国", '"中国"'),
+        ('"美国 总统"', '"美国 国 总统"'),
+        ('"Donald Trump"', '"donald trump"'),
+        ('"new yor*"', '"new yor"*'),
+        ('"11 月"', f'"11 {B} 月"*'),
+        ('"unbalanced 中国', f'"unbalanced {B} 中国"'),
+        ("AND OR NOT NEAR", '"and" AND "or" AND "not" AND "near"'),
+        ("text:中国", f'"text {B} 中国"'),
+        ("-中国 (美国)", '"中国" AND "美国"'),
+        ("a*b", '"a b"'),
+        ("中😀国", '"中 国"*'),
+    ],
+)
+def test_fts_query(search, expected):
+    assert fts_query(search) == expected
+
+
+@pytest.mark.parametrize("search", ["", " ", "　", '"', '""', "*", "-", ":", "()", "^", "😀", "\x00", B, "\ud800", '" "'])
+def test_fts_query_without_searchable_token_matches_nothing(search):
+    assert fts_query(search) == '""'
+    assert not matches(search, "anything 中国")
+
+
+@pytest.mark.parametrize(
+    "search, text, expected",
+    [
+        ("11月", "今年11月份", True),
+        ("11月", "11 月", False),
+        ("11月", "211月", False),
+        ("G20峰会", "G20 峰会", False),
+        ("TikTok字节跳动", "TikTok字节跳动公司", True),
+        ("字节跳动TikTok", "字节跳动TikTokX", False),
+        ("app", "apple", False),
+        ("app*", "Apple", True),
+        ("app*", "pineapple", False),
+        ("台灣", "台湾", True),
+        ("台湾", "臺灣", True),
+        ("国", "中国", True),
+        ("国美", "中国，美国", False),
+        ("中国 美国", "美国和中国", True),
+        ('"美国 总统"', "美国总统", False),
+        ('"美国 总统"', "美国，总统", True),
+        ("covid-19", "COVID 19", True),
+        ("jose", "José", True),
+        ("AND", "this and that", True),
+    ],
+)
+def test_matches(search, text, expected):
+    assert matches(search, text) is expected
+
+
+def test_pattern_spans_are_spans_of_the_original_text():
+    text = "据报导，ＴｉｋＴｏｋ字節跳動公司"
+    match = patterns("tiktok字节跳动")[0].search(normalize(text))
+    assert text[match.start() : match.end()] == "ＴｉｋＴｏｋ字節跳動"
+
+
+def test_hostile_input_never_breaks_fts5_and_agrees_with_the_oracle():
+    alphabet = ["中", "国", "人", "臺", "灣", "台", "月", " ", "　", '"', "＂", "*", "-", ":", "(", ")", "^", "+",
+                "a", "B", "1", "AND", "OR", "NOT", "NEAR", "😀", "\x00", B, "\ud800", "é", "ß", "，", "_", "ｱ", "…"]
+    rng = random.Random(2)
+    texts = ["".join(rng.choices(alphabet, k=rng.randrange(20))) for _ in range(300)]
+    db = sqlite3.connect(":memory:")
+    db.execute("create virtual table fts using fts5(text, content='')")
+    db.executemany("insert into fts(rowid, text) values (?, ?)", ((i, index_text(t)) for i, t in enumerate(texts)))
+    for _ in range(1000):
+        search = "".join(rng.choices(alphabet, k=rng.randrange(1, 9)))
+        found = {i for (i,) in db.execute("select rowid from fts where fts match ?", [fts_query(search)])}
+        assert found == {i for i, text in enumerate(texts) if matches(search, text)}, search
