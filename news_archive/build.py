@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from tqdm import tqdm
 
-from . import store
+from . import fts, store
 from .article import parse_article
 from .model import Article
 from .outlets import outlet_for
@@ -193,6 +193,7 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
                 store.save_build_error(buffer, file, level, message)
             buffer.flush()
             store.finish(db)
+            fts.build_search_index(db)
     finally:
         db.close()
 

@@ -89,11 +89,20 @@ TABLES = {
 BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000")
 
 
+# Searchable tables declare "id INT PRIMARY KEY", not INTEGER: then id is not an alias of the rowid,
+# and the rowid stays a dense 1, 2, 3 ... that the FTS index uses as its own rowid. Random 52-bit ids
+# as FTS rowids make the index twice as large (6.9 MB against 3.1 MB for the seeds' paragraphs).
+SEARCHABLE_TABLES = ("articles", "paragraphs", "figures")
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
-        db[name].create(
-            spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []), not_null={spec["pk"]}
+        sql = db.create_table_sql(
+            name, spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []), not_null={spec["pk"]}
         )
+        if name in SEARCHABLE_TABLES:
+            sql = sql.replace('"id" INTEGER PRIMARY KEY', '"id" INT PRIMARY KEY', 1)
+        db.execute(sql)
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
