@@ -9,7 +9,7 @@ from functools import lru_cache
 import opencc
 
 from .dates import NAIVE_BYLINE_ZONE, from_epoch_ms, parse_printed_date, parse_pudate
-from .html_body import ENGLISH_EDITION, parse_body
+from .html_body import parse_body
 from .model import Article, Author, Body
 from .outlets import outlet_for, section_for
 from .source import decode, parse_source
@@ -18,8 +18,14 @@ from .urls import canonical_url
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；/／&]|\band\b)\s*")
-_ROLE_NOTE = re.compile(r"[（(][^）)]*[）)]")
-_NOT_A_PERSON = re.compile(r"\A《.*》\Z")
+# What a byline says about the author's role rather than who: "任琛（摘编）", "李鱼 综合报导", "采访记者： William Yang".
+_ROLE_NOTE = re.compile(r"[（(][^）)]*[）)]|\s*(综合报道|综合报导|綜合報導|摘编|摘編|编译|編譯)\Z|\A(采访)?记者[：:]\s*")
+# Publications, not people: "《纽约时报》", "德国之声中文网".
+_NOT_A_PERSON = re.compile(r"\A《.*》\Z|德国之声|中文网")
+# "点击查看本文英文版。": the link to the article's original English edition.
+_ENGLISH_EDITION = re.compile(r"英文版|English version", re.I)
+# Kinds of paragraph that can open an article; a briefing is all list items.
+_LEAD_KINDS = ("standfirst", "body", "list_item")
 
 
 def parse_article(data: bytes) -> Article:
@@ -49,8 +55,8 @@ def parse_article(data: bytes) -> Article:
         authors=split_authors(body.byline, body.footer_names),
         language=language,
         script=_script(text_sample) if language == "zh" else None,
-        lead=next((p.text for p in body.paragraphs if p.kind == "body"), None),
-        english_url=next((link.href for link in body.links if ENGLISH_EDITION.search(link.text)), None),
+        lead=next((p.text for p in body.paragraphs if p.kind in _LEAD_KINDS), None),
+        english_url=next((link.href for link in body.links if _ENGLISH_EDITION.search(link.text)), None),
         credits="\n".join(p.text for p in body.paragraphs if p.kind == "credit") or None,
         body=body,
         warnings=warnings,
@@ -63,9 +69,9 @@ def split_authors(byline: str | None, footer_names: list[str]) -> list[Author]:
         return []
     proper = {name.casefold(): name for name in footer_names}
     names: list[str] = []
-    for part in _AUTHOR_SEPARATORS.split(_ROLE_NOTE.sub("", byline)):
-        name = " ".join(part.split())
-        if not name or _NOT_A_PERSON.match(name):
+    for part in _AUTHOR_SEPARATORS.split(byline):
+        name = " ".join(_ROLE_NOTE.sub("", part).split())
+        if not name or _NOT_A_PERSON.search(name):
             continue
         name = proper.get(name.casefold(), name)
         if name.casefold() not in (n.casefold() for n in names):

@@ -1,8 +1,10 @@
 """Dates as printed in articles, turned into UTC ISO 8601.
 
 Naive times (no zone printed) are read in the zone each outlet prints them in. The evidence for each
-zone is in README.md ("Time zones"): with it, no article's feed time precedes its publication time,
-and the typical feed lag is minutes; one hour further east would put feed times before publication.
+zone is in tests/test_time_zones.py (its table is in README.md, "Time zones"): with it, no article's
+feed time precedes its publication time and the typical feed lag is minutes; reading the times one
+hour further west would put some feed times before publication, and one hour further east would make
+every lag an hour or more.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ def parse_pudate(value: str) -> str | None:
 
 _NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y - %H:%M")
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISO_DATE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})\Z")
 
 
 def _naive(value: str) -> datetime | None:

@@ -8,7 +8,7 @@ other outlets' markup. Text outside any ``<p>`` becomes a paragraph of its own s
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -21,6 +21,12 @@ SKIPPED = {
     "script", "style", "noscript", "iframe", "svg", "button", "form", "input", "select", "textarea",
     "meta", "link", "template", "object", "embed", "canvas", "head", "title", "nav",
 }
+# Classes of elements that only screen readers see ("Image caption", "图片版权"), and of the page
+# furniture some archived pages carry after the article (related links, app promotions).
+SKIPPED_CLASSES = {
+    "off-screen", "visually-hidden", "sr-only",
+    "refer-list", "related-title", "related-articles", "apple-store-icon", "google-play-icon", "download-apk",
+}
 MEDIA = {"audio", "video"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 INLINE = {
@@ -28,24 +34,42 @@ INLINE = {
     "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
     "time", "tt", "u", "var", "wbr",
 }
-# Classes of elements that only screen readers see ("Image caption", "图片版权").
-HIDDEN_CLASSES = {"off-screen", "visually-hidden", "sr-only"}
+BOLD = ("b", "strong")
+BLOCKS = {"p", "li", "blockquote", *HEADINGS}
+# The summary printed above an article (FT), kept as a paragraph of kind "standfirst".
+STANDFIRST_CLASSES = {"story-lead"}
 
-CREDIT_LINE = re.compile(r"\A(翻译|翻譯|译者|譯者|编译|編譯|审校|審校|责编|責編|网编|網編|编辑|編輯|记者|記者)\s*[：:/／ ]")
-CONTRIBUTION_LINE = re.compile(r"对本文有(报道|研究)贡献|對本文有(報導|研究)貢獻")
+CREDIT_LINE = re.compile(
+    r"\A(翻译|翻譯|译者|譯者|编译|編譯|审校|審校|责编|責編|网编|網編|编辑|編輯|发稿|發稿|"
+    r"(实习|實習|特约|特約)?(记者|記者))\s*[：:/／|｜ ]"
+)
+CONTRIBUTION_LINE = re.compile(r"对本文有[^。]{0,8}贡献|對本文有[^。]{0,8}貢獻|补充报道\Z|補充報導\Z")
+# DW's closing line: the staff who wrote and edited it, then the agencies, "文山/李鱼/(德新社、路透社)".
+SIGNATURE_LINE = re.compile(r"\A[\u4e00-\u9fff·]{2,5}(\s*/\s*[\u4e00-\u9fff·]{2,5})*\s*/?\s*[（(][^（）()]*社[^（）()]*[）)]\Z")
 COPYRIGHT_LINE = re.compile(r"\A(©|\(c\)|版权声明|版權聲明)", re.I)
-FEED_BOILERPLATE = re.compile(r"\A(获取更多RSS|Feed enhanced by)")
-ENGLISH_EDITION = re.compile(r"英文版|English version", re.I)
+ENGLISH_EDITION_LINE = re.compile(r"\A点击查看本文英文版")
+BOILERPLATE = re.compile(
+    r"\A(获取更多RSS|Feed enhanced by|我们的标准：|感谢阅读今天的简报|免费下载 纽约时报中文网|[（(]欢迎点击此处订阅|相关报道\Z"
+    r"|告知：第三方内容可能包含广告)"
+    r"|不代表德国之声|仅代表作者"
+)
+# Credit lines are names; "记者：“最高刑罚……”" in an interview transcript is a question.
+SENTENCE_MARKS = re.compile(r"[。？！?!“”「」\"]")
 FOOTER_NAME = re.compile(r"\A([A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*)+)")
 CREDIT_IN_CAPTION = re.compile(r"\s*Credit\.\.\.\s*")
 DATE_LINE = re.compile(r"\A日期[：:]\s*(.+)\Z")
+MARKDOWN_BOLD = re.compile(r"\A\*\*(.+)\*\*\Z", re.S)
+STANDFIRST_AUTHOR = re.compile(r"\A([\u4e00-\u9fff·•]{2,8})：")
+CAPTION_CLASS = re.compile(r"caption", re.I)
+COPYRIGHT_CLASS = re.compile(r"copyright", re.I)
+PROXY_PREFIX = re.compile(r"\A(ssl:)?/*")
+THUMBOR_PATH = re.compile(r"\A/unsafe/(?:\d+x\d+/)?(?P<target>https?://.+)\Z")
 
 
 def parse_body(html: str) -> Body:
     soup = BeautifulSoup(html, "lxml")
     walker = _Walker()
-    root = soup.body or soup
-    walker.walk(root, "body")
+    walker.walk(soup.body or soup, "body")
     walker.flush("body")
     if html and not html.rstrip().endswith(">"):
         walker.body.warnings.append(f"HTML looks truncated: it ends with {html.rstrip()[-30:]!r}")
@@ -60,30 +84,73 @@ def element_text(node: Tag | NavigableString) -> str:
         return str(node)
     if node.name == "br":
         return "\n"
-    if node.name in SKIPPED or _is_hidden(node):
+    if _is_skipped(node):
         return ""
     return "".join(element_text(child) for child in node.children)
 
 
 def unwrap_image_proxy(url: str) -> tuple[str, str | None]:
-    """(original URL, proxied URL or None) for images served through images.weserv.nl."""
+    """(original URL, proxied URL or None) for images served through images.weserv.nl or thumbor."""
     parts = urlsplit(url)
-    if parts.hostname == "images.weserv.nl":
-        target = parse_qs(parts.query).get("url", [""])[0]
+    if parts.hostname == "images.weserv.nl" and parts.query.startswith("url="):
+        # The feed appended the image URL unencoded, so its own query ("?quality=75&width=600") follows.
+        target = PROXY_PREFIX.sub("", url.split("url=", 1)[1])
         if target:
-            target = re.sub(r"\Assl:", "", target)
-            if not re.match(r"https?://", target):
-                target = "https://" + target.lstrip("/")
-            return target, url
+            return (target if re.match(r"https?://", target) else "https://" + target), url
+    match = THUMBOR_PATH.match(parts.path) if parts.hostname and "thumbor" in parts.hostname else None
+    if match:
+        return match.group("target"), url
     return url, None
 
 
-def _is_hidden(tag: Tag) -> bool:
-    return bool(HIDDEN_CLASSES.intersection(tag.get("class") or ()))
+def _is_skipped(tag: Tag) -> bool:
+    return tag.name in SKIPPED or bool(SKIPPED_CLASSES.intersection(tag.get("class") or ()))
 
 
-def _classes(tag: Tag) -> str:
-    return " ".join(tag.get("class") or ())
+def _significant(nodes) -> list:
+    return [n for n in nodes if not (isinstance(n, NavigableString) and not n.strip()) and not isinstance(n, Comment)]
+
+
+def _is_br(node) -> bool:
+    return isinstance(node, Tag) and node.name == "br"
+
+
+def _split_at_breaks(nodes: list, breaks: int) -> list[list]:
+    """Split a run of inline nodes where ``breaks`` or more <br> follow each other."""
+    if not any(map(_is_br, nodes)):
+        return [nodes]
+    groups: list[list] = [[]]
+    pending: list = []  # <br>s (and the blank text between them) not yet known to end a group
+    for node in nodes:
+        if _is_br(node) or (pending and isinstance(node, NavigableString) and not node.strip()):
+            pending.append(node)
+            continue
+        if sum(map(_is_br, pending)) >= breaks:
+            groups.append([])
+        else:
+            groups[-1].extend(pending)
+        pending = []
+        groups[-1].append(node)
+    groups[-1].extend(pending)
+    return [group for group in groups if clean_text("".join(element_text(n) for n in group))]
+
+
+def _is_credit(text: str) -> bool:
+    if CONTRIBUTION_LINE.search(text) or SIGNATURE_LINE.match(text):
+        return True
+    return bool(CREDIT_LINE.match(text)) and len(text) <= 80 and not SENTENCE_MARKS.search(text)
+
+
+def _is_colophon_line(text: str) -> bool:
+    return _is_credit(text) or bool(ENGLISH_EDITION_LINE.match(text))
+
+
+def _unbolded_text(node) -> str:
+    if isinstance(node, Tag) and (node.name in BOLD or _is_skipped(node)):
+        return ""
+    if isinstance(node, Tag) and node.name != "br":
+        return "".join(_unbolded_text(child) for child in node.children)
+    return element_text(node)
 
 
 class _Walker:
@@ -91,13 +158,12 @@ class _Walker:
         self.body = Body()
         self.position = 0
         self.inline: list = []
-        self.last_block: str | None = None  # name of the last block-level element read
-
-    # -- flow ------------------------------------------------------------------------------------
 
     def next_position(self) -> int:
         self.position += 1
         return self.position
+
+    # -- flow ------------------------------------------------------------------------------------
 
     def walk(self, container: Tag, kind: str) -> None:
         for child in list(container.children):
@@ -106,69 +172,64 @@ class _Walker:
             if isinstance(child, NavigableString):
                 if str(child).strip():
                     self.inline.append(child)
-                continue
-            if not isinstance(child, Tag):
-                continue
-            self.visit(child, kind)
+            elif isinstance(child, Tag):
+                self.visit(child, kind)
 
     def visit(self, tag: Tag, kind: str) -> None:
         name = tag.name
-        if name in SKIPPED or _is_hidden(tag):
+        if _is_skipped(tag):
             return
         if name in INLINE and not tag.find(["p", "img", "figure", "div", "li"]):
             if name == "time" and tag.get("pudate"):
                 self.flush(kind)
                 self.read_time(tag)
-                return
-            self.inline.append(tag)
+            else:
+                self.inline.append(tag)
             return
         self.flush(kind)
         if name == "address":
             self.body.byline = one_line(element_text(tag)) or self.body.byline
         elif name == "time":
             self.read_time(tag)
-        elif name == "hr":
-            self.last_block = "hr"
-        elif name in MEDIA:
-            self.last_block = name
+        elif name in MEDIA or name == "hr":
+            pass
         elif name == "footer":
             self.walk(tag, "footer")
             self.flush("footer")
-        elif name == "figure" or self.is_figure_like(tag):
+        elif STANDFIRST_CLASSES.intersection(tag.get("class") or ()):
+            self.read_standfirst(tag)
+        elif name == "figure" or self.is_figure_box(tag):
             self.add_figure(tag)
-        elif name == "img" or name == "picture":
+        elif name in ("img", "picture"):
             self.add_figure(tag, caption_from=self.caption_after(tag))
         elif name == "p":
             self.read_paragraph(tag, kind)
         elif name in HEADINGS:
-            self.add_paragraph(tag, "subhead" if kind == "body" else kind)
+            self.store_run([tag], "subhead" if kind == "body" else kind)
         elif name == "li":
             self.read_container_or_paragraph(tag, "list_item" if kind == "body" else kind)
         elif name == "blockquote":
             self.read_container_or_paragraph(tag, "quote" if kind == "body" else kind)
-        elif self.read_header(tag):
+        elif self.read_header(tag) or self.is_caption_box(tag):
+            # A <div><small> not taken by an image is the title under an <audio> or <video>.
             pass
-        elif self.is_caption_box(tag):
-            # A caption under audio or video (an image's caption was taken with the image).
-            self.last_block = "caption"
         else:
             self.walk(tag, kind)
             self.flush(kind)
 
     def flush(self, kind: str) -> None:
-        """Turn text read outside any block (e.g. in a bare <div>) into a paragraph of its own."""
+        """Turn text read outside any block (e.g. in a bare <div>) into paragraphs of its own."""
         if not self.inline:
             return
         nodes, self.inline = self.inline, []
         text = clean_text("".join(element_text(node) for node in nodes))
-        if not text:
-            return
         if not self.body.paragraphs and not self.body.printed_date:
             match = DATE_LINE.match(text)
             if match:
                 self.body.printed_date = match.group(1)
                 return
-        self.store_paragraph(nodes, text, kind, "".join(str(node) for node in nodes))
+        for group in _split_at_breaks(nodes, 2):
+            self.store_run(group, kind)
 
     # -- header --------------------------------------------------------------------------------
 
@@ -183,7 +244,7 @@ class _Walker:
         """2020 bylines: <div><i>AUTHOR<br>date</i></div>, or a bare <div>date</div>, before any text."""
         if tag.name != "div" or self.body.paragraphs or self.body.figures:
             return False
-        children = [c for c in tag.children if not (isinstance(c, NavigableString) and not c.strip())]
+        children = _significant(tag.children)
         holder = tag
         if len(children) == 1 and isinstance(children[0], Tag) and children[0].name == "i":
             holder = children[0]
@@ -197,45 +258,65 @@ class _Walker:
             return False
         self.body.printed_date = lines[-1]
         if len(lines) > 1:
-            self.body.byline = " ".join(lines[:-1])
+            # Some feeds wrote a missing name as the word "null" before the real one.
+            self.body.byline = re.sub(r"\Anull\s+", "", " ".join(lines[:-1])) or None
         return True
+
+    def read_standfirst(self, tag: Tag) -> None:
+        """FT columns open the summary with the author's name: "尹鑫鑫：鉴于……"."""
+        text = clean_text(element_text(tag))
+        match = STANDFIRST_AUTHOR.match(text)
+        if match and not self.body.byline:
+            self.body.byline = match.group(1)
+        self.store_run([tag], "standfirst")
 
     # -- blocks --------------------------------------------------------------------------------
 
     def read_container_or_paragraph(self, tag: Tag, kind: str) -> None:
-        if tag.find(["p", "div", "li", "figure", "img", "blockquote"] + sorted(HEADINGS)):
+        if tag.find(["div", "figure", "img", *sorted(BLOCKS)]):
             self.walk(tag, kind)
             self.flush(kind)
         else:
-            self.add_paragraph(tag, kind)
+            self.store_run([tag], kind)
 
     def read_paragraph(self, tag: Tag, kind: str) -> None:
-        images = tag.find_all("img")
-        if not images:
-            self.add_paragraph(tag, kind)
-            return
         # <p><img><small>caption</small></p>: a figure; any other text stays a paragraph.
-        for image in images:
-            caption = image.find_next_sibling("small")
-            self.add_figure(image, caption_from=caption)
-            if caption is not None:
-                caption.extract()
+        for image in tag.find_all("img"):
+            self.add_figure(image, caption_from=image.find_next_sibling("small"))
             image.extract()
-        if clean_text(element_text(tag)):
-            self.add_paragraph(tag, kind)
+        groups = _split_at_breaks(list(tag.children), 2)
+        if len(groups) <= 1:
+            self.store_run([tag], kind)
+        else:
+            for group in groups:
+                self.store_run(group, kind)
 
-    def add_paragraph(self, tag: Tag, kind: str) -> None:
-        text = clean_text(element_text(tag))
+    def store_run(self, nodes: list, kind: str) -> None:
+        """Store a run of nodes as one paragraph, or line by line when it is a colophon.
+
+        NYT 2020 bodies end in one <p> of <br>-separated lines: author bios, "…对本文有报道贡献",
+        "翻译：…" and the link to the English edition. Each line is stored with its own kind.
+        """
+        parts = list(nodes[0].children) if len(nodes) == 1 and isinstance(nodes[0], Tag) else nodes
+        lines = _split_at_breaks(parts, 1)
+        texts = [clean_text("".join(element_text(n) for n in line)) for line in lines]
+        if kind in ("body", "footer") and len(lines) > 1 and any(map(_is_colophon_line, texts)):
+            for line, text in zip(lines, texts):
+                self.store_paragraph(line, text, "footer")
+            return
+        text = clean_text("".join(element_text(n) for n in nodes))
         if text:
-            self.store_paragraph([tag], text, kind, str(tag))
-        self.last_block = tag.name
+            self.store_paragraph(nodes, text, kind)
 
-    def store_paragraph(self, nodes: list, text: str, kind: str, html: str) -> None:
+    def store_paragraph(self, nodes: list, text: str, kind: str) -> None:
         if kind in ("body", "footer"):
-            if CREDIT_LINE.match(text) or CONTRIBUTION_LINE.search(text):
+            markdown = MARKDOWN_BOLD.match(text)
+            if _is_credit(text):
                 kind = "credit"
-            elif COPYRIGHT_LINE.match(text) or FEED_BOILERPLATE.match(text):
+            elif COPYRIGHT_LINE.match(text) or BOILERPLATE.search(text) or ENGLISH_EDITION_LINE.match(text):
                 kind = "footer"
+            elif kind == "body" and markdown:
+                kind, text = "subhead", markdown.group(1).strip()
             elif kind == "body" and self.is_subhead(nodes, text):
                 kind = "subhead"
         if kind == "footer":
@@ -243,19 +324,19 @@ class _Walker:
             if match:
                 self.body.footer_names.append(match.group(1))
         position = self.next_position()
+        html = str(nodes[0]) if len(nodes) == 1 else "".join(str(node) for node in nodes)
         self.body.paragraphs.append(Paragraph(position, kind, text, html))
         for node in nodes:
             if isinstance(node, Tag):
                 self.add_links(node, position)
-        self.last_block = "p"
 
     @staticmethod
     def is_subhead(nodes: list, text: str) -> bool:
-        """A short paragraph that is bold throughout (VOA, RFI style subheads)."""
-        if len(nodes) != 1 or not isinstance(nodes[0], Tag) or len(text) > 40 or "\n" in text:
+        """A short paragraph that is bold throughout (VOA, RFA, CDT style subheads)."""
+        if len(text) > 40 or "\n" in text or text.endswith(("。", "：", ":")):
             return False
-        bold = "".join(element_text(b) for b in nodes[0].find_all(["strong", "b"]))
-        return clean_text(bold) == text and not text.endswith(("。", "：", ":"))
+        has_bold = any(isinstance(n, Tag) and (n.name in BOLD or n.find(BOLD)) for n in nodes)
+        return has_bold and not clean_text("".join(_unbolded_text(n) for n in nodes))
 
     def add_links(self, tag: Tag, paragraph_position: int | None) -> None:
         anchors = [tag] if tag.name == "a" else tag.find_all("a")
@@ -270,26 +351,43 @@ class _Walker:
                     paragraph_position=paragraph_position,
                     href=href,
                     text=one_line(element_text(anchor)),
-                    title=one_line(title) if title else None,
+                    title=one_line(title) or None if title else None,
                 )
             )
 
     # -- figures -------------------------------------------------------------------------------
 
     @staticmethod
-    def is_figure_like(tag: Tag) -> bool:
-        """A box that holds an image and its <figcaption> but no paragraphs (BBC's media boxes)."""
-        return (
-            tag.name in ("div", "span")
-            and tag.find("figcaption") is not None
-            and tag.find("img") is not None
-            and tag.find("p") is None
-        )
+    def is_figure_box(tag: Tag) -> bool:
+        """A box holding an image and its caption or copyright line, and no article text.
+
+        BBC (``<span class=image-and-copyright-container>``, ``<figcaption>``), VOA
+        (``<span class=imageCaption>``), RFA (``<div class=image-caption>``), WordPress
+        (``<p class=wp-caption-text>``).
+        """
+        if tag.name not in ("div", "span"):
+            return False
+        blocks, has_image, has_copyright = [], False, False
+        for node in tag.descendants:  # one pass: most boxes tested are large wrappers
+            if not isinstance(node, Tag):
+                continue
+            if node.name in BLOCKS:
+                blocks.append(node)
+                if len(blocks) > 1:
+                    return False  # more than a caption: a wrapper around article text
+            has_image = has_image or (node.name == "img" and not _in_noscript(node))
+            has_copyright = has_copyright or any(COPYRIGHT_CLASS.search(c) for c in node.get("class") or ())
+        if not has_image:
+            return False
+        caption = _caption_of(tag)
+        if blocks and (caption is None or not (blocks[0] is caption or caption in blocks[0].parents)):
+            return False
+        return caption is not None or has_copyright
 
     @staticmethod
     def is_caption_box(tag: Tag) -> bool:
         """<div><small>…</small></div>: the 2020 style's caption line."""
-        children = [c for c in tag.children if not (isinstance(c, NavigableString) and not c.strip())]
+        children = _significant(tag.children)
         return tag.name == "div" and len(children) == 1 and getattr(children[0], "name", None) == "small"
 
     def caption_after(self, image: Tag) -> Tag | None:
@@ -299,33 +397,31 @@ class _Walker:
         return None
 
     def add_figure(self, tag: Tag, caption_from: Tag | None = None) -> None:
-        image = tag if tag.name == "img" else tag.find("img")
+        image = tag if tag.name == "img" else _first_image(tag)
         source = _image_source(image, tag)
-        caption = credit = None
-        figcaption = tag.find("figcaption") if tag.name != "img" else None
-        if figcaption is not None:
-            cite = figcaption.find("cite")
+        caption_box = caption_from if caption_from is not None else (_caption_of(tag) if tag.name != "img" else None)
+        credit = None
+        copyright_box = tag.find(class_=COPYRIGHT_CLASS) if tag.name != "img" else None
+        if copyright_box is not None:
+            credit = one_line(element_text(copyright_box)) or None
+            copyright_box.extract()
+        caption = None
+        if caption_box is not None:
+            cite = caption_box.find("cite")
             if cite is not None:
-                credit = one_line(element_text(cite)) or None
+                credit = one_line(element_text(cite)) or credit
                 cite.extract()
-            caption = one_line(element_text(figcaption))
+            caption = one_line(element_text(caption_box))
             if "Credit..." in caption:
                 caption, printed_credit = CREDIT_IN_CAPTION.split(caption, maxsplit=1)
                 credit = credit or one_line(printed_credit) or None
-        copyright_box = tag.find(class_=re.compile("copyright")) if tag.name != "img" else None
-        if copyright_box is not None and credit is None:
-            credit = one_line(element_text(copyright_box)) or None
-        if caption_from is not None:
-            caption = one_line(element_text(caption_from))
-            caption_from.extract()
         alt = image.get("alt") if image is not None else None
         if source is None and not caption and not credit:
             return
         image_url, proxied_url = unwrap_image_proxy(source) if source else (None, None)
-        position = self.next_position()
         self.body.figures.append(
             Figure(
-                position=position,
+                position=self.next_position(),
                 image_url=image_url,
                 proxied_url=proxied_url,
                 alt=one_line(alt) or None if alt is not None else None,
@@ -333,21 +429,36 @@ class _Walker:
                 credit=credit,
             )
         )
-        if figcaption is not None:
-            self.add_links(figcaption, None)
-        self.last_block = "figure"
+        if caption_box is not None:
+            self.add_links(caption_box, None)
+        if caption_from is not None:
+            caption_from.extract()
+
+
+def _first_image(box: Tag) -> Tag | None:
+    """The box's image: its first <img> that is not a <noscript> fallback."""
+    return next((image for image in box.find_all("img") if not _in_noscript(image)), None)
+
+
+def _in_noscript(node: Tag) -> bool:
+    return any(parent.name == "noscript" for parent in node.parents)
+
+
+def _caption_of(box: Tag) -> Tag | None:
+    return box.find("figcaption") or box.find(class_=CAPTION_CLASS)
 
 
 def _image_source(image: Tag | None, box: Tag) -> str | None:
-    """src, else data-src, else the largest candidate of a <source srcset>."""
+    """src, else data-src, else the last <source srcset> candidate (NYT lists them smallest first)."""
     if image is not None:
         for attribute in ("src", "data-src"):
             value = (image.get(attribute) or "").strip()
             if value:
                 return value
-    for source in box.find_all("source") if box.name != "img" else ():
-        srcset = source.get("srcset") or source.get("srcSet") or ""
-        candidates = [part.strip().split(" ")[0] for part in srcset.split(",") if part.strip()]
-        if candidates:
-            return candidates[-1]
-    return None
+    candidates = [
+        part.strip().split(" ")[0]
+        for source in (box.find_all("source") if box.name != "img" else ())
+        for part in (source.get("srcset") or source.get("srcSet") or "").split(",")
+        if part.strip()
+    ]
+    return candidates[-1] if candidates else None

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 @dataclass
 class Paragraph:
     position: int  # place in the article's flow of paragraphs and figures, from 1
-    kind: str  # body, subhead, list_item, quote, credit, footer
+    # body, standfirst (the summary above an article), subhead, list_item, quote, credit (translator,
+    # editors, contributors), footer (bios, copyright, feed and subscription notices, wherever they stand)
+    kind: str
     text: str
     html: str
 

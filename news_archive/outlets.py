@@ -27,7 +27,7 @@ OUTLETS = (
     Outlet("voa", "美国之音", "Voice of America Chinese", "https://www.voachinese.com/",
            ("www.voachinese.com",), ("a",)),
     Outlet("rfi", "法广", "Radio France Internationale Chinese", "https://www.rfi.fr/cn/",
-           ("www.rfi.fr",), ("cn",)),
+           ("www.rfi.fr",), ("cn", "contenu")),
     Outlet("rfa", "自由亚洲电台", "Radio Free Asia Mandarin", "https://www.rfa.org/mandarin/",
            ("www.rfa.org",), ("mandarin",)),
     Outlet("reuters", "路透中文网", "Reuters Chinese", "https://cn.reuters.com/",
@@ -51,6 +51,9 @@ OUTLETS = (
 _BY_HOST = {host: outlet for outlet in OUTLETS for host in outlet.hosts}
 _SLUG = re.compile(r"[^a-z0-9]+")
 _SECTION = re.compile(r"\A[^\W\d_][\w-]{0,30}\Z")
+# A final segment that is only the article's number: the segment before it is the title's slug,
+# as in DW's /zh/<slug>/a-54030183 and VOA's /a/<slug>/5496561.html.
+_ARTICLE_NUMBER = re.compile(r"\A(a-\d+|\d+\.html?)\Z")
 
 
 def outlet_for(url: str, feed_name: str | None = None) -> Outlet:
@@ -67,6 +70,8 @@ def outlet_for(url: str, feed_name: str | None = None) -> Outlet:
 def section_for(url: str, outlet: Outlet) -> str | None:
     """The first path segment that names a section: not an edition prefix, a number or the slug."""
     segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    if segments and _ARTICLE_NUMBER.match(segments[-1]):
+        segments = segments[:-1]
     for segment in segments[:-1]:
         if segment.lower() in outlet.path_prefixes or segment.isdigit():
             continue
