@@ -73,12 +73,22 @@ def parse_source(text: str) -> SourceDocument:
         feed_time_ms = int(match.group(1))
         text = text[match.end():]
     separator = _SEPARATOR.search(text)
-    if separator is None:
-        raise SourceError("no header: missing the '------' line after [title](url)")
-    header, body = text[: separator.start()], text[separator.end():]
-    link = _TITLE_LINK.match(header)
+    link = _TITLE_LINK.match(text[: separator.start()]) if separator else None
     if link is None:
+        # Some archives (nei.st in news-beyond-wall) keep title and URL only in the front matter.
+        if feed_time_ms is None and _front_matter_header(front_matter):
+            return SourceDocument(
+                title=one_line(html.unescape(front_matter["title"])),
+                url=front_matter["from"].strip(),
+                body_html=text.strip(),
+                feed_time_ms=None,
+                front_matter=front_matter,
+            )
+        if separator is None:
+            raise SourceError("no header: missing the '------' line after [title](url)")
+        header = text[: separator.start()]
         raise SourceError(f"no header: expected [title](url) before '------', found {header.strip()[:80]!r}")
+    body = text[separator.end():]
     url = link.group("url").strip()
     if not re.match(r"https?://", url):
         raise SourceError(f"header URL is not http(s): {url[:80]!r}")
@@ -90,6 +100,14 @@ def parse_source(text: str) -> SourceDocument:
         body_html=body.strip(),
         feed_time_ms=feed_time_ms,
         front_matter=front_matter,
+    )
+
+
+def _front_matter_header(front_matter: dict) -> bool:
+    title, url = front_matter.get("title"), front_matter.get("from")
+    return (
+        isinstance(title, str) and isinstance(url, str)
+        and bool(re.match(r"https?://", url.strip())) and _has_host_and_port(url.strip())
     )
 
 

@@ -88,3 +88,15 @@ def test_malformed_front_matter_costs_nothing():
 def test_header_url_without_a_valid_host_or_port(url):
     with pytest.raises(SourceError, match="header URL has no valid host or port"):
         parse_source(f"[标题]({url})\n------\n<p>正文</p>")
+
+
+def test_front_matter_alone_can_be_the_header():
+    # The nei.st files of news-beyond-wall: title and URL only in the front matter, no header lines.
+    document = parse_source((DATA / "front_matter_only.md").read_text(encoding="utf-8"))
+    assert (document.title, document.url, document.feed_time_ms) == ("渤钢重生", "https://nei.st/medium/caixin/cw896h", None)
+    assert document.body_html.startswith('<article class="post-17904')
+    article = parse_article((DATA / "front_matter_only.md").read_bytes())
+    assert (article.feed_time, article.published, article.published_from) == (
+        "2020-03-21T05:02:06Z", "2020-03-21T05:02:06Z", "feed")
+    assert [p.text for p in article.body.paragraphs][-2:] == [
+        "总负债近 3000 亿元的国有钢铁集团重组案有两个样本意义：引入民企；用复杂债务置换化解风险", "2020 年 1 月 8 日，天津人家"]
