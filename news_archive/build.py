@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,11 +168,13 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
         _settle_author_names([item.article for item in current.values()])
         buffer = store.RowBuffer(db)
         with db.conn:
-            store.save_outlets(buffer, {outlet_for(i.article.url, i.article.outlet_name) for i in current.values()})
-            store.save_authors(buffer, (a.name for i in current.values() for a in i.article.authors))
+            articles = [item.article for item in current.values()]
+            store.save_outlets(buffer, {outlet_for(a.url, a.outlet_name) for a in articles},
+                               Counter(a.outlet_id for a in articles))
+            store.save_authors(buffer, Counter(author.name for a in articles for author in a.authors))
             for url in sorted(current):
                 item = current[url]
-                store.save_article(buffer, item.article, item.source.name, archived)
+                store.save_article(buffer, item.article, item.source.name, len(versions[url]), archived)
                 summary.articles += 1
                 summary.paragraphs += len(item.article.body.paragraphs)
                 summary.figures += len(item.article.body.figures)
@@ -192,7 +194,7 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
             for file, level, message in dict.fromkeys(summary.problems):
                 store.save_build_error(buffer, file, level, message)
             buffer.flush()
-            store.finish(db)
+            store.create_indexes(db)
             fts.build_search_index(db)
     finally:
         db.close()

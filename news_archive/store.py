@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
@@ -112,11 +112,12 @@ def create_indexes(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, if_not_exists=True)
 
 
-def save_outlets(buffer: RowBuffer, used: Iterable[Outlet]) -> None:
+def save_outlets(buffer: RowBuffer, used: Iterable[Outlet], article_counts: Counter) -> None:
     known = {outlet.id: outlet for outlet in OUTLETS}
     known.update({outlet.id: outlet for outlet in used})
     buffer.add("outlets", (
-        {"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage, "article_count": 0}
+        {"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage,
+         "article_count": article_counts[o.id]}
         for o in sorted(known.values(), key=lambda o: o.id)
     ))
 
@@ -151,7 +152,8 @@ class RowBuffer:
                 self.db[name].insert_all(rows, batch_size=1000)
 
 
-def save_article(buffer: RowBuffer, article: Article, source_file: str, archived: dict[str, int]) -> None:
+def save_article(buffer: RowBuffer, article: Article, source_file: str, version_count: int,
+                 archived: dict[str, int]) -> None:
     """Queue one article with its paragraphs, figures, links and author links.
 
     ``archived`` maps every canonical URL in the archive to its article id, so links can point at
@@ -183,7 +185,7 @@ def save_article(buffer: RowBuffer, article: Article, source_file: str, archived
             "english_url": article.english_url,
             "credits": article.credits,
             "source_file": source_file,
-            "version_count": 0,
+            "version_count": version_count,
         }
     ])
     buffer.add("paragraphs", (
@@ -220,8 +222,11 @@ def save_article(buffer: RowBuffer, article: Article, source_file: str, archived
     ))
 
 
-def save_authors(buffer: RowBuffer, names: Iterable[str]) -> None:
-    buffer.add("authors", ({"id": author_id(name), "name": name, "article_count": 0} for name in sorted(set(names))))
+def save_authors(buffer: RowBuffer, article_counts: Counter) -> None:
+    """``article_counts``: how many articles name each author (one spelling per author)."""
+    buffer.add("authors", (
+        {"id": author_id(name), "name": name, "article_count": count} for name, count in sorted(article_counts.items())
+    ))
 
 
 def _resolve(base_url: str, href: str) -> tuple[str | None, str | None]:
@@ -247,17 +252,3 @@ def save_build_error(buffer: RowBuffer, source_file: str, level: str, error: str
         {"id": stable_id("build_error", source_file, error), "source_file": source_file, "level": level,
          "error": error}
     ])
-
-
-def finish(db: sqlite_utils.Database) -> None:
-    """Counts that depend on everything loaded, then the indexes."""
-    db.execute(
-        "update outlets set article_count = (select count(*) from articles where outlet_id = outlets.id)"
-    )
-    db.execute(
-        "update authors set article_count = (select count(*) from article_authors where author_id = authors.id)"
-    )
-    db.execute(
-        "update articles set version_count = (select count(*) from versions where article_id = articles.id)"
-    )
-    create_indexes(db)

@@ -270,7 +270,7 @@ def test_failed_build_leaves_no_temporary_file_and_the_old_database(tmp_path, mo
     def explode(*args, **kwargs):
         raise RuntimeError("disk trouble")
 
-    monkeypatch.setattr("news_archive.store.finish", explode)
+    monkeypatch.setattr("news_archive.store.create_indexes", explode)
     with pytest.raises(RuntimeError, match="disk trouble"):
         build([inputs], output, jobs=1)
     assert output.read_bytes() == before
