@@ -30,7 +30,7 @@ def served(archive_path):
 def config_dir(archive_path, tmp_path_factory):
     """Like `datasette .` in the repository root: metadata.yml, plugins/, templates/ beside the db."""
     directory = tmp_path_factory.mktemp("site")
-    for name in ("metadata.yml", "plugins", "templates"):
+    for name in ("metadata.yml", "settings.json", "plugins", "templates"):
         (directory / name).symlink_to(ROOT / name)
     shutil.copy(archive_path, directory / "archive.db")
     return Datasette([str(directory / "archive.db")], config_dir=directory)
@@ -161,6 +161,11 @@ def test_config_directory_mode_has_the_same_configuration(served, config_dir):
     dir_queries = {q["name"] for q in get(config_dir, "/archive.json").json()["queries"]}
     assert served_queries == dir_queries and len(served_queries) >= 6
     assert _query(config_dir, "articles_by_author", author="Olivia")[0]["author"] == "Olivia Wang"
+
+
+def test_config_directory_settings_turn_facet_suggestions_off(config_dir, served):
+    assert get(config_dir, "/-/settings.json").json()["suggest_facets"] is False
+    assert get(served, "/-/settings.json").json()["suggest_facets"] is True  # plain serve: the README passes --setting
 
 
 def test_plugins_are_registered_once_in_config_directory_mode(config_dir):
