@@ -1,0 +1,107 @@
+"""pytest plugin: run Datasette's own test suite with this project's Datasette plugins installed.
+
+Datasette's tests/conftest.py sets ``sys._called_from_test``, so datasette.plugins skips setuptools
+entry points and installing the project is not enough. Loaded with ``-p register_archive_plugins``
+(upstream/ on PYTHONPATH), this plugin registers our modules in ``datasette.plugins.pm`` under their
+entry-point names, and fails the run (exit status 4) if any of them is not registered after
+registration, at session start or at session end, in the main process or in any xdist worker.
+
+It also counts the hook calls that ran our implementations and prints them after the tests; with
+ARCHIVE_PLUGINS_REQUIRE_CALLS=1 the run fails if one of our hooks was never called.
+"""
+
+import importlib
+import os
+import sys
+from collections import Counter
+
+import pytest
+
+# Entry-point name in pyproject.toml -> module; the names Datasette itself would register them under.
+ARCHIVE_PLUGINS = {
+    "archive_metadata.py": "news_archive_plugins.archive_metadata",
+    "archive_search.py": "news_archive_plugins.archive_search",
+    "archive_templates.py": "news_archive_plugins.archive_templates",
+}
+OUR_HOOKS = {"get_metadata", "prepare_connection", "prepare_jinja2_environment"}
+
+_calls = Counter()  # hook name -> calls that ran one of our implementations
+_problems = []  # registration problems found at session end, here or in xdist workers
+
+
+def _unregistered(when):
+    from datasette.plugins import pm
+
+    problems = []
+    for name, module_name in ARCHIVE_PLUGINS.items():
+        plugin = pm.get_plugin(name)
+        if plugin is None or plugin.__name__ != module_name:
+            problems.append(f"{when}: {name} ({module_name}) is not registered, found {plugin!r}")
+        elif not pm.get_hookcallers(plugin):
+            problems.append(f"{when}: {name} implements no Datasette hook")
+    return problems
+
+
+# trylast: Datasette's conftest.py must set sys._called_from_test before datasette.plugins is first
+# imported, or that import would also load the entry points of every installed Datasette plugin.
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if not hasattr(sys, "_called_from_test"):
+        raise pytest.UsageError("run this on Datasette's tests/ (its conftest.py was not loaded)")
+    from datasette.plugins import pm
+
+    if pm.list_plugin_distinfo():  # entry points were loaded: not the plugin set upstream tests
+        raise pytest.UsageError(f"entry-point plugins loaded: {pm.list_plugin_distinfo()}")
+    ours = set()
+    for name, module_name in ARCHIVE_PLUGINS.items():
+        module = importlib.import_module(module_name)
+        ours.add(module)
+        if pm.get_plugin(name) is None:
+            pm.register(module, name=name)
+
+    def after(outcome, hook_name, hook_impls, kwargs):
+        if any(impl.plugin in ours for impl in hook_impls):
+            _calls[hook_name] += 1
+
+    pm.add_hookcall_monitoring(before=lambda *args: None, after=after)
+    if problems := _unregistered("after registration"):
+        raise pytest.UsageError("; ".join(problems))
+
+
+def pytest_report_header(config):
+    return "archive plugins registered in datasette.plugins.pm: " + ", ".join(ARCHIVE_PLUGINS)
+
+
+def pytest_sessionstart(session):
+    if problems := _unregistered("at session start"):
+        raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    # xdist controller: collect what each worker sent back from its pytest_sessionfinish.
+    output = getattr(node, "workeroutput", {})
+    _calls.update(output.get("archive_hook_calls", {}))
+    _problems.extend(output.get("archive_problems", []))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _problems.extend(_unregistered("at session end"))
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller judges
+        workeroutput["archive_hook_calls"] = dict(_calls)
+        workeroutput["archive_problems"] = list(_problems)
+        return
+    if os.environ.get("ARCHIVE_PLUGINS_REQUIRE_CALLS") == "1":
+        if never_called := sorted(OUR_HOOKS - set(_calls)):
+            _problems.append(f"Datasette never called our hooks {never_called}")
+    if _problems:
+        # After the tests, pytest turns only pytest.exit() into an exit status.
+        pytest.exit("; ".join(_problems), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(
+        "archive plugin hook calls: "
+        + (", ".join(f"{k}={v}" for k, v in sorted(_calls.items())) or "none")
+    )
