@@ -45,6 +45,7 @@ def test_each_table_json_and_csv(served, archive_db, table):
     assert data["columns"] == columns
     assert data["filtered_table_rows_count"] == archive_db[table].count
     assert len(data["rows"]) == min(5, archive_db[table].count)
+    assert get(served, f"/archive/{table}").status_code == 200  # the HTML page, with its next-page link
     response = get(served, f"/archive/{table}.csv?_size=max")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.text)))
