@@ -23,7 +23,7 @@ ARCHIVE_PLUGINS = {
     "archive_search.py": "news_archive_plugins.archive_search",
     "archive_templates.py": "news_archive_plugins.archive_templates",
 }
-OUR_HOOKS = {"get_metadata", "prepare_connection", "prepare_jinja2_environment"}
+OUR_HOOKS = {"extra_template_vars", "get_metadata", "prepare_connection", "prepare_jinja2_environment", "render_cell"}
 
 _calls = Counter()  # hook name -> calls that ran one of our implementations
 _problems = []  # registration problems found at session end, here or in xdist workers

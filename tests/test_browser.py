@@ -1,0 +1,127 @@
+"""The article page in a real browser: a `datasette serve` process and headless Chromium (Playwright).
+
+Skips without /usr/bin/chromium or the playwright package (apt-get install chromium fonts-noto-cjk;
+pip install playwright; no `playwright install` needed: the system Chromium is used).
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from db_fixtures import SEED_URL, SEEDS, SEED_FILE
+
+from news_archive.build import build
+from news_archive.ids import stable_id
+
+CHROMIUM = Path("/usr/bin/chromium")
+XSS_FILE = Path(__file__).resolve().parent / "data" / "xss_article.md"
+XSS_URL = "https://cn.nytimes.com/world/20240203/xss-test/"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`datasette serve` on a database built from the seed article and the crafted XSS file."""
+    directory = tmp_path_factory.mktemp("browser")
+    db = directory / "archive.db"
+    build([SEEDS / SEED_FILE, XSS_FILE], db)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that reaches only the test server: the tests need no network, so images fail to load."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    yield page
+    context.close()
+
+
+def _open_article(page, server, url) -> list[str]:
+    """Open the article's page; the messages of any alert, confirm or prompt it shows."""
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{server}/archive/articles/{stable_id(url)}", wait_until="load")
+    page.mouse.wheel(0, 20000)  # scroll through, so lazy images and anything else deferred get their chance
+    page.wait_for_timeout(300)
+    return dialogs
+
+
+@pytest.mark.parametrize("url", [XSS_URL, SEED_URL])
+def test_no_script_from_the_article_runs(page, server, url):
+    assert _open_article(page, server, url) == []
+    assert page.locator("article.archive-article").count() == 1
+    assert page.locator("article.archive-article script").count() == 0
+    assert page.locator("article.archive-article [style], article.archive-article iframe, "
+                        "article.archive-article object, article.archive-article svg").count() == 0
+    assert page.locator("[onerror], [onload], [onclick], [onmouseover]").count() == 0
+    hrefs = page.eval_on_selector_all("a[href], img[src]", "els => els.map(e => e.href || e.src)")
+    assert hrefs and not [h for h in hrefs if not h.startswith(("http://", "https://", "mailto:"))]
+
+
+def test_crafted_article_is_shown_as_text(page, server):
+    _open_article(page, server, XSS_URL)
+    article = page.locator("article.archive-article")
+    assert "<script>" in article.locator("h1").inner_text()  # the title's markup is shown, not run
+    body = article.locator(".article-body").inner_text()
+    for text in ("第一段正文。", "危险链接", "带样式的段落。", "未闭合粗体斜体", "最后一段"):
+        assert text in body
+    assert "alert" not in body  # script contents are dropped, not shown
+    assert article.locator("a", has_text="正常链接").get_attribute("href") == SEED_URL
+    assert article.locator("a", has_text="危险链接").get_attribute("href") is None
+    assert article.locator("a", has_text="相对链接").get_attribute("href") == "https://cn.nytimes.com/relative/path"
+    # The figures whose image URL is javascript: or "x" keep their caption and lose the image.
+    assert article.locator("figure img").count() == 1
+    assert "图注" in article.locator("figure").nth(1).inner_text()
+
+
+def test_screenshot_of_the_seed_article(page, server, tmp_path):
+    _open_article(page, server, SEED_URL)
+    assert page.locator("figure").count() == 3
+    assert page.locator("text=Linked from").count() == 1
+    path = tmp_path / "seed-article.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.exists() and path.stat().st_size > 20_000
