@@ -13,16 +13,15 @@ ARCHIVE_PLUGINS_REQUIRE_CALLS=1 the run fails if one of our hooks was never call
 import importlib
 import os
 import sys
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-# Entry-point name in pyproject.toml -> module; the names Datasette itself would register them under.
-ARCHIVE_PLUGINS = {
-    "archive_metadata.py": "news_archive_plugins.archive_metadata",
-    "archive_search.py": "news_archive_plugins.archive_search",
-    "archive_templates.py": "news_archive_plugins.archive_templates",
-}
+# Entry-point name -> module, from pyproject.toml: the names Datasette itself would register them under.
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+ARCHIVE_PLUGINS = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["entry-points"]["datasette"]
 OUR_HOOKS = {"extra_template_vars", "get_metadata", "prepare_connection", "prepare_jinja2_environment", "render_cell"}
 
 _calls = Counter()  # hook name -> calls that ran one of our implementations
