@@ -21,6 +21,7 @@ from . import fts, store
 from .article import parse_article
 from .model import Article
 from .outlets import outlet_for
+from .places import Mention, article_places
 from .source import SourceError
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
@@ -43,6 +44,7 @@ class Parsed:
     size_bytes: int
     article: Article | None = None
     error: str | None = None
+    places: list[Mention] = field(default_factory=list)  # found here, in the parallel workers
 
 
 @dataclass
@@ -98,6 +100,7 @@ def parse_file(source: SourceFile) -> Parsed:
     parsed = Parsed(source, hashlib.sha256(data).hexdigest(), len(data))
     try:
         parsed.article = parse_article(data)
+        parsed.places = article_places(parsed.article)
     except SourceError as error:
         parsed.error = str(error)
     except RecursionError:
@@ -172,9 +175,11 @@ def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
             store.save_outlets(buffer, {outlet_for(a.url, a.outlet_name) for a in articles},
                                Counter(a.outlet_id for a in articles))
             store.save_authors(buffer, Counter(author.name for a in articles for author in a.authors))
+            store.save_places(buffer, Counter(m.place_id for item in current.values() for m in item.places))
             for url in sorted(current):
                 item = current[url]
-                store.save_article(buffer, item.article, item.source.name, len(versions[url]), archived)
+                store.save_article(buffer, item.article, item.source.name, len(versions[url]), archived,
+                                   item.places)
                 summary.articles += 1
                 summary.paragraphs += len(item.article.body.paragraphs)
                 summary.figures += len(item.article.body.figures)

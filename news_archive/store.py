@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import urljoin
 
 import sqlite_utils
@@ -12,6 +12,7 @@ import sqlite_utils
 from .ids import stable_id
 from .model import Article
 from .outlets import OUTLETS, Outlet
+from .places import Mention, gazetteer
 from .urls import canonical_url, domain_of
 
 TABLES = {
@@ -29,7 +30,7 @@ TABLES = {
             "published_from": str, "year": int, "feed_time": str, "byline": str, "authors": str,
             "language": str, "script": str, "lead": str, "paragraph_count": int, "figure_count": int,
             "link_count": int, "char_count": int, "english_url": str, "credits": str,
-            "source_file": str, "version_count": int,
+            "source_file": str, "version_count": int, "places": str, "countries": str,
         },
         "pk": "id",
         "foreign_keys": [("outlet_id", "outlets", "id")],
@@ -83,6 +84,47 @@ TABLES = {
         "pk": "id",
         "indexes": [["level"]],
     },
+    "places": {
+        "columns": {
+            "id": int, "name": str, "name_en": str, "kind": str, "country_id": int, "country_code": str,
+            "latitude": float, "longitude": float, "population": int, "source_id": str, "article_count": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("country_id", "places", "id")],
+        "indexes": [["country_id"], ["kind"], ["name"]],
+    },
+    "article_places": {
+        "columns": {"id": int, "article_id": int, "place_id": int, "mentions": int, "first_position": int},
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("place_id", "places", "id")],
+        # Both pairs, so "places mentioned together" joins article_places with itself from the indexes alone.
+        "indexes": [["article_id", "place_id"], ["place_id", "article_id"]],
+    },
+}
+
+# One row per article and place it names, with the latitude/longitude columns datasette-cluster-map
+# draws and the popup it shows (title, description, link; the link is relative, so it stays inside
+# the database whatever its name).
+VIEWS = {
+    "article_place_map": """
+select
+  articles.id as article_id,
+  articles.title,
+  articles.published,
+  places.name as place,
+  places.kind,
+  places.latitude,
+  places.longitude,
+  article_places.mentions,
+  json_object(
+    'title', articles.title,
+    'description', places.name || ' · ' || coalesce(substr(articles.published, 1, 10), ''),
+    'link', 'articles/' || articles.id
+  ) as popup
+from article_places
+join articles on articles.id = article_places.article_id
+join places on places.id = article_places.place_id
+where places.latitude is not null""",
 }
 
 # Faster bulk loading into a file nobody else has open yet; the build renames it into place at the end.
@@ -103,6 +145,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         if name in SEARCHABLE_TABLES:
             sql = sql.replace('"id" INTEGER PRIMARY KEY', '"id" INT PRIMARY KEY', 1)
         db.execute(sql)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
@@ -153,14 +197,16 @@ class RowBuffer:
 
 
 def save_article(buffer: RowBuffer, article: Article, source_file: str, version_count: int,
-                 archived: dict[str, int]) -> None:
-    """Queue one article with its paragraphs, figures, links and author links.
+                 archived: dict[str, int], mentions: Sequence[Mention] = ()) -> None:
+    """Queue one article with its paragraphs, figures, links, author links and places.
 
     ``archived`` maps every canonical URL in the archive to its article id, so links can point at
-    the archived article they cite. Authors are saved separately, once each (save_authors).
+    the archived article they cite. Authors are saved separately, once each (save_authors), and so
+    are places (save_places); ``mentions`` are the places the article names (news_archive.places).
     """
     body = article.body
     aid = article_id(article)
+    named = [gazetteer.places()[m.place_id] for m in mentions]
     paragraph_ids = {p.position: stable_id(article.canonical_url, "paragraph", p.position) for p in body.paragraphs}
     buffer.add("articles", [
         {
@@ -186,6 +232,9 @@ def save_article(buffer: RowBuffer, article: Article, source_file: str, version_
             "credits": article.credits,
             "source_file": source_file,
             "version_count": version_count,
+            "places": json.dumps([p.name for p in named], ensure_ascii=False),
+            "countries": json.dumps(list(dict.fromkeys(
+                c.name for p in named if (c := gazetteer.country_of(p)))), ensure_ascii=False),
         }
     ])
     buffer.add("paragraphs", (
@@ -220,6 +269,11 @@ def save_article(buffer: RowBuffer, article: Article, source_file: str, version_
          "author_id": author_id(author.name), "position": author.position}
         for author in article.authors
     ))
+    buffer.add("article_places", (
+        {"id": stable_id(aid, m.place_id), "article_id": aid, "place_id": m.place_id, "mentions": m.count,
+         "first_position": m.first_position}
+        for m in mentions
+    ))
 
 
 def save_authors(buffer: RowBuffer, article_counts: Counter) -> None:
@@ -227,6 +281,21 @@ def save_authors(buffer: RowBuffer, article_counts: Counter) -> None:
     buffer.add("authors", (
         {"id": author_id(name), "name": name, "article_count": count} for name, count in sorted(article_counts.items())
     ))
+
+
+def save_places(buffer: RowBuffer, article_counts: Counter) -> None:
+    """Every gazetteer place (not the not_place phrases); ``article_counts``: articles naming each, by id."""
+    rows = []
+    for place in sorted(gazetteer.places().values(), key=lambda p: p.id):
+        if place.kind != gazetteer.NOT_PLACE:
+            country = gazetteer.country_of(place)
+            rows.append({
+                "id": place.id, "name": place.name, "name_en": place.name_en, "kind": place.kind,
+                "country_id": country.id if country else None, "country_code": place.country_code,
+                "latitude": place.latitude, "longitude": place.longitude, "population": place.population,
+                "source_id": place.source_id, "article_count": article_counts[place.id],
+            })
+    buffer.add("places", rows)
 
 
 def _resolve(base_url: str, href: str) -> tuple[str | None, str | None]:

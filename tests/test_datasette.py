@@ -63,7 +63,7 @@ def test_site_title_and_descriptions_come_from_metadata(served):
 
 def test_default_facets_and_newest_first(served, archive_db):
     data = get(served, "/archive/articles.json?_shape=objects").json()
-    assert set(data["facet_results"]) == {"outlet_id", "section", "year", "authors"}
+    assert set(data["facet_results"]) == {"outlet_id", "section", "year", "authors", "countries"}
     outlets = {f["value"]: f["count"] for f in data["facet_results"]["outlet_id"]["results"]}
     assert outlets["nyt"] == archive_db.execute("select count(*) from articles where outlet_id = 'nyt'").fetchone()[0]
     published = [row["published"] for row in data["rows"]]

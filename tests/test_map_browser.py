@@ -1,0 +1,79 @@
+"""The place map in a real browser: a `datasette serve` process and headless Chromium (Playwright).
+
+Skips without /usr/bin/chromium or the playwright package. Map tiles come from OpenStreetMap, which a
+test cannot reach: requests leaving the test server are refused, and the markers must draw anyway.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from db_fixtures import SEED_FILE, SEEDS
+
+from news_archive.build import build
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("map") / "archive.db"
+    build([SEEDS / SEED_FILE, SEEDS / "rfi", SEEDS / "voa"], db)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_map_page_draws_clustered_markers(server, tmp_path):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+            page.goto(server + "/archive/article_place_map")
+            page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
+            markers = page.locator(".leaflet-marker-icon, .marker-cluster").count()
+            page.locator(".leaflet-container").screenshot(path=str(tmp_path / "article_place_map.png"))
+            print(f"\nmap: {markers} markers and clusters; screenshot {tmp_path / 'article_place_map.png'}")
+            assert markers > 0
+            page.locator(".marker-cluster, .leaflet-marker-icon").first.click()
+            if page.locator(".leaflet-popup-content").count() == 0:  # a cluster zooms in; a marker opens its popup
+                page.locator(".leaflet-marker-icon:not(.marker-cluster)").first.click()
+            popup = page.locator(".leaflet-popup-content a")
+            popup.wait_for(timeout=10_000)
+            assert popup.get_attribute("href").startswith("articles/")
+        finally:
+            browser.close()
