@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 .PHONY: serve test build install clean
 
 serve: build
-	$(BIN)/datasette serve -i archive.db --setting suggest_facets off --port 8001
+	$(BIN)/datasette serve -i archive.db --setting suggest_facets off --setting sql_time_limit_ms 3000 --port 8001
 
 build: install
 	$(BIN)/python build_db.py seeds -o archive.db

@@ -6,8 +6,10 @@ output only when the build succeeds: an interrupted or failed build leaves the p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -143,20 +145,44 @@ def build(inputs: list[Path], output: Path, *, strict: bool = False, jobs: int |
         file, level, message = summary.problems[0]
         raise BuildFailed(f"{file}: {message} ({len(summary.problems)} problems; --strict stops the build)")
 
-    output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.{os.getpid()}.building")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(output)
         _write(temporary, parsed, summary)
         os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, (OSError, sqlite3.Error)):  # a full disk, a read-only folder ...
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise BuildFailed(f"{output}: cannot write the database: {reason}") from error
         raise
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _remove_stale_temporaries(output: Path) -> None:
+    """Delete the temporary files of builds that were killed (their process is gone)."""
+    for path in output.parent.glob(f".{output.name}.*.building"):
+        pid = path.name[len(output.name) + 2:-len(".building")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _write(path: Path, parsed: list[Parsed], summary: Summary) -> None:
     path.unlink(missing_ok=True)
+    path.write_bytes(b"")  # fails with the OS's reason, where SQLite would say "unable to open database file"
     db = sqlite_utils.Database(path)
     try:
         for pragma in store.BUILD_PRAGMAS:

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .dates import parse_printed_date
 from .model import Body, Figure, Link, Paragraph
+from .source import SourceError
 from .text import clean_text, one_line
 
 # Elements whose content is never article text.
@@ -64,16 +65,31 @@ CAPTION_CLASS = re.compile(r"caption", re.I)
 COPYRIGHT_CLASS = re.compile(r"copyright", re.I)
 PROXY_PREFIX = re.compile(r"\A(ssl:)?/*")
 THUMBOR_PATH = re.compile(r"\A/unsafe/(?:\d+x\d+/)?(?P<target>https?://.+)\Z")
+# Real articles nest 13 levels at most; libxml2 stops at 256. Deeper trees are refused up front: the
+# walker recurses per level and scans each box's descendants (100k nested <div>s took 35 s).
+MAX_DEPTH = 256
 
 
 def parse_body(html: str) -> Body:
     soup = BeautifulSoup(html, "lxml")
+    if _deeper_than(soup, MAX_DEPTH):
+        raise SourceError(f"HTML nested too deeply: more than {MAX_DEPTH} levels of elements")
     walker = _Walker()
     walker.walk(soup.body or soup, "body")
     walker.flush("body")
     if html and not html.rstrip().endswith(">"):
         walker.body.warnings.append(f"HTML looks truncated: it ends with {html.rstrip()[-30:]!r}")
     return walker.body
+
+
+def _deeper_than(root: Tag, limit: int) -> bool:
+    stack = [(root, 0)]  # iterative: the tree may be deeper than Python's recursion limit
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return False
 
 
 def element_text(node: Tag | NavigableString) -> str:

@@ -4,15 +4,11 @@ Skips without /usr/bin/chromium or the playwright package (apt-get install chrom
 pip install playwright; no `playwright install` needed: the system Chromium is used).
 """
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from db_fixtures import SEED_URL, SEEDS, SEED_FILE
+from servers import datasette_serve
 
 from news_archive.build import build
 from news_archive.ids import stable_id
@@ -26,38 +22,13 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`datasette serve` on a database built from the seed article and the crafted XSS file."""
-    directory = tmp_path_factory.mktemp("browser")
-    db = directory / "archive.db"
+    db = tmp_path_factory.mktemp("browser") / "archive.db"
     build([SEEDS / SEED_FILE, XSS_FILE], db)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode())
-                time.sleep(0.2)
+    with datasette_serve(db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
