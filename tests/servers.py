@@ -1,4 +1,5 @@
-"""Start a real `datasette serve -i` process on 127.0.0.1 (browser, serving-safety and load tests)."""
+"""A real `datasette serve -i` process on 127.0.0.1 and Debian's chromium to look at it (browser,
+serving-safety and load tests)."""
 
 import contextlib
 import socket
@@ -6,6 +7,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+import pytest
 
 
 def free_port() -> int:
@@ -38,3 +42,33 @@ def datasette_serve(db, *settings: str):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require_browser():
+    """Playwright's sync API; skips the calling test module when it or Debian's chromium is missing.
+
+    No `playwright install`: the tests drive the system Chromium (apt-get install chromium fonts-noto-cjk).
+    """
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+    return sync_api
+
+
+@contextlib.contextmanager
+def chromium(sync_api):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def local_only(page, base: str) -> None:
+    """Refuse every request that leaves the test server: the tests need no network (images, map tiles)."""
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())

@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 from db_fixtures import SEED_URL, SEEDS, SEED_FILE
-from servers import datasette_serve
+from servers import chromium, datasette_serve, local_only, require_browser
 
 from news_archive.build import build
 from news_archive.ids import stable_id
 
-CHROMIUM = Path("/usr/bin/chromium")
 XSS_FILE = Path(__file__).resolve().parent / "data" / "xss_article.md"
 XSS_URL = "https://cn.nytimes.com/world/20240203/xss-test/"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +30,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+    with chromium(sync_api) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def page(browser, server):
     """A page that reaches only the test server: the tests need no network, so images fail to load."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    local_only(page, server)
     yield page
     context.close()
 

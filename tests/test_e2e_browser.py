@@ -8,14 +8,12 @@ import csv
 import io
 import re
 import sqlite3
-from pathlib import Path
 
 import httpx
 import pytest
 from db_fixtures import archive_path  # noqa: F401
-from servers import datasette_serve
+from servers import chromium, datasette_serve, local_only, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SEED_TITLE = "中美重回谈判桌，但言辞分歧凸显双边关系脆弱性"
 TERM = "王毅"
 # Every seed article naming 王毅 is from nyt; their years differ, so the year facet narrows.
@@ -23,9 +21,7 @@ FACET = "year"
 MATCHES = f"""select id, {FACET} from articles where title like '%王毅%'
              or id in (select article_id from paragraphs where text like '%王毅%')"""
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +32,10 @@ def server(archive_path):
 
 @pytest.fixture
 def page(server):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+    with chromium(sync_api) as browser:
         page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+        local_only(page, server)
         yield page
-        browser.close()
 
 
 def _row_count(page) -> int:

@@ -4,19 +4,15 @@ Skips without /usr/bin/chromium or the playwright package. Map tiles come from O
 test cannot reach: requests leaving the test server are refused, and the markers must draw anyway.
 """
 
-from pathlib import Path
 
 import pytest
 from db_fixtures import SEED_FILE, SEEDS
-from servers import datasette_serve
+from servers import chromium, datasette_serve, local_only, require_browser
 
 from news_archive.build import build
 
-CHROMIUM = Path("/usr/bin/chromium")
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -28,24 +24,18 @@ def server(tmp_path_factory):
 
 
 def test_map_page_draws_clustered_markers(server, tmp_path):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-            page.goto(server + "/archive/article_place_map")
-            page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
-            markers = page.locator(".leaflet-marker-icon, .marker-cluster").count()
-            page.locator(".leaflet-container").screenshot(path=str(tmp_path / "article_place_map.png"))
-            print(f"\nmap: {markers} markers and clusters; screenshot {tmp_path / 'article_place_map.png'}")
-            assert markers > 0
-            page.locator(".marker-cluster, .leaflet-marker-icon").first.click()
-            if page.locator(".leaflet-popup-content").count() == 0:  # a cluster zooms in; a marker opens its popup
-                page.locator(".leaflet-marker-icon:not(.marker-cluster)").first.click()
-            popup = page.locator(".leaflet-popup-content a")
-            popup.wait_for(timeout=10_000)
-            assert popup.get_attribute("href").startswith("articles/")
-        finally:
-            browser.close()
+    with chromium(sync_api) as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        local_only(page, server)
+        page.goto(server + "/archive/article_place_map")
+        page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
+        markers = page.locator(".leaflet-marker-icon, .marker-cluster").count()
+        page.locator(".leaflet-container").screenshot(path=str(tmp_path / "article_place_map.png"))
+        print(f"\nmap: {markers} markers and clusters; screenshot {tmp_path / 'article_place_map.png'}")
+        assert markers > 0
+        page.locator(".marker-cluster, .leaflet-marker-icon").first.click()
+        if page.locator(".leaflet-popup-content").count() == 0:  # a cluster zooms in; a marker opens its popup
+            page.locator(".leaflet-marker-icon:not(.marker-cluster)").first.click()
+        popup = page.locator(".leaflet-popup-content a")
+        popup.wait_for(timeout=10_000)
+        assert popup.get_attribute("href").startswith("articles/")
