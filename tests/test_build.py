@@ -248,12 +248,17 @@ def test_bad_files_are_recorded_and_others_still_load(tmp_path):
     assert db.execute("select count(*) from versions where article_id is null").fetchone()[0] == 4
 
 
-def test_strict_fails_and_keeps_the_previous_database(tmp_path):
+def _previous_archive(tmp_path):
+    """(input folder, archive.db built from the seed, the archive's bytes)."""
     inputs = tmp_path / "in"
     _write(inputs / "good.md", (SEEDS / SEED_FILE).read_text(encoding="utf-8"))
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
-    before = output.read_bytes()
+    return inputs, output, output.read_bytes()
+
+
+def test_strict_fails_and_keeps_the_previous_database(tmp_path):
+    inputs, output, before = _previous_archive(tmp_path)
     _write(inputs / "bad.md", "")
     with pytest.raises(BuildFailed, match="bad.md: empty file"):
         build([inputs], output, strict=True, jobs=1)
@@ -262,11 +267,7 @@ def test_strict_fails_and_keeps_the_previous_database(tmp_path):
 
 
 def test_failed_build_leaves_no_temporary_file_and_the_old_database(tmp_path, monkeypatch):
-    inputs = tmp_path / "in"
-    _write(inputs / "good.md", (SEEDS / SEED_FILE).read_text(encoding="utf-8"))
-    output = tmp_path / "archive.db"
-    build([inputs], output, jobs=1)
-    before = output.read_bytes()
+    inputs, output, before = _previous_archive(tmp_path)
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk trouble")
