@@ -102,13 +102,17 @@ def parse_file(source: SourceFile) -> Parsed:
     parsed = Parsed(source, hashlib.sha256(data).hexdigest(), len(data))
     try:
         parsed.article = parse_article(data)
-        parsed.places = article_places(parsed.article)
     except SourceError as error:
         parsed.error = str(error)
     except RecursionError:
         parsed.error = "HTML nested too deeply to read"
     except Exception as error:  # a parser bug must cost one file, not the build
         parsed.error = f"parser failed: {type(error).__name__}: {error}"
+    if parsed.article:
+        try:
+            parsed.places = article_places(parsed.article)
+        except Exception as error:  # a matcher bug must not cost the article itself
+            parsed.article.warnings.append(f"places not read: {type(error).__name__}: {error}")
     return parsed
 
 

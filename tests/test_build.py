@@ -312,3 +312,15 @@ def test_authors_json_matches_article_authors(archive_db):
             "select authors.name from article_authors join authors on authors.id = author_id"
             " where article_id = ? order by position", [article_id])]
         assert json.loads(authors) == names
+
+
+def test_a_place_matcher_failure_keeps_the_article(tmp_path, monkeypatch):
+    def broken(article):
+        raise ValueError("gazetteer trouble")
+
+    monkeypatch.setattr("news_archive.build.article_places", broken)
+    summary = build([SEEDS / SEED_FILE], tmp_path / "out.db", jobs=1)
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    assert summary.articles == 1 and summary.warnings == 1
+    assert db.execute("select error from build_errors").fetchall() == [
+        ("places not read: ValueError: gazetteer trouble",)]
