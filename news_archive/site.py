@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+import weakref
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -43,3 +44,20 @@ def templates_dir() -> Path:
 def is_archive(conn: sqlite3.Connection) -> bool:
     names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
     return ARCHIVE_TABLES <= names
+
+
+_archive_databases: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def is_archive_database(database) -> bool:
+    """is_archive for a Datasette Database, asked once per database (hooks ask on every request)."""
+    if database not in _archive_databases:
+        if database.is_memory:
+            _archive_databases[database] = False
+        else:
+            conn = database.connect()
+            try:
+                _archive_databases[database] = is_archive(conn)
+            finally:
+                conn.close()
+    return _archive_databases[database]

@@ -5,8 +5,6 @@ row-archive-authors.html) render from news_archive.article_page; image URL cells
 table and in query results show the image. Other databases are left alone.
 """
 
-import weakref
-
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
@@ -23,14 +21,6 @@ THUMBNAIL = Markup(
     ' style="max-width: 160px; max-height: 100px"></a>'
 )
 
-_archive_flags: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-async def _is_archive(db) -> bool:
-    if db not in _archive_flags:
-        _archive_flags[db] = await db.execute_fn(site.is_archive)
-    return _archive_flags[db]
-
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
@@ -40,7 +30,7 @@ def extra_template_vars(view_name, database, table, request, datasette):
     async def page_vars():
         db = datasette.get_database(database)
         pks = urlsafe_components(request.url_vars["pks"])
-        if len(pks) != 1 or not pks[0].isdigit() or not await _is_archive(db):
+        if len(pks) != 1 or not pks[0].isdigit() or not site.is_archive_database(db):
             return {}
         name, read = PAGES[table]
         row_id = int(pks[0])
@@ -59,7 +49,7 @@ def render_cell(value, column, table, database, datasette):
         return None
 
     async def thumbnail():
-        if not await _is_archive(datasette.get_database(database)):
+        if not site.is_archive_database(datasette.get_database(database)):
             return None
         return THUMBNAIL.format(url)
 
