@@ -121,6 +121,6 @@ def _script(text: str) -> str:
     """Hant when converting to Simplified changes more characters than converting to Traditional."""
     to_simplified = _converter("t2s").convert(text)
     to_traditional = _converter("s2t").convert(text)
-    changed_by_t2s = sum(a != b for a, b in zip(text, to_simplified))
-    changed_by_s2t = sum(a != b for a, b in zip(text, to_traditional))
+    changed_by_t2s = sum(map(str.__ne__, text, to_simplified))
+    changed_by_s2t = sum(map(str.__ne__, text, to_traditional))
     return "Hant" if changed_by_t2s > changed_by_s2t else "Hans"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from markupsafe import Markup, escape
+
 from .sanitize import clean_html, safe_url
 
 ARTICLE_SQL = """
@@ -22,7 +24,7 @@ from article_authors join authors on authors.id = article_authors.author_id
 where article_authors.article_id = ?
 order by article_authors.position
 """
-PARAGRAPHS_SQL = "select position, kind, html from paragraphs where article_id = ? order by position"
+PARAGRAPHS_SQL = "select position, kind, text, html from paragraphs where article_id = ? order by position"
 FIGURES_SQL = """
 select position, image_url, proxied_url, alt, caption, credit
 from figures where article_id = ? order by position
@@ -88,10 +90,17 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict | None:
     }
 
 
+def paragraph_html(paragraph: dict, base_url: str | None) -> Markup:
+    """The stored markup, sanitized; a plain-text paragraph (no markup stored) escaped, line breaks kept."""
+    if paragraph["html"] is None:
+        return Markup("<br>").join(escape(line) for line in paragraph["text"].split("\n"))
+    return clean_html(paragraph["html"], base_url)
+
+
 def blocks(conn: sqlite3.Connection, article_id: int, base_url: str | None) -> list[dict]:
     """Paragraphs and figures in reading order; consecutive list items grouped into one list."""
     items = [
-        {"type": "paragraph", "position": p["position"], "kind": p["kind"], "html": clean_html(p["html"], base_url)}
+        {"type": "paragraph", "position": p["position"], "kind": p["kind"], "html": paragraph_html(p, base_url)}
         for p in _rows(conn, PARAGRAPHS_SQL, [article_id])
     ]
     items += [figure(f) for f in _rows(conn, FIGURES_SQL, [article_id])]

@@ -37,6 +37,10 @@ INLINE = {
 }
 BOLD = ("b", "strong")
 BLOCKS = {"p", "li", "blockquote", *HEADINGS}
+# An inline element holding any of these is walked as a box, not read as part of a paragraph.
+INLINE_BREAKERS = {"p", "img", "figure", "div", "li"}
+# A <li> or <blockquote> holding any of these is walked as a box of paragraphs.
+CONTAINER_MARKERS = {"div", "figure", "img", *BLOCKS}
 # The summary printed above an article (FT), kept as a paragraph of kind "standfirst".
 STANDFIRST_CLASSES = {"story-lead"}
 
@@ -119,6 +123,22 @@ def unwrap_image_proxy(url: str) -> tuple[str, str | None]:
     return url, None
 
 
+# bs4's find() builds a matcher per call; these plain walks are several times faster on small trees.
+def _contains(tag: Tag, names) -> bool:
+    return any(node.name in names for node in tag.descendants if isinstance(node, Tag))
+
+
+def _all(tag: Tag, name: str) -> list[Tag]:
+    return [node for node in tag.descendants if isinstance(node, Tag) and node.name == name]
+
+
+def _plain(nodes: list) -> bool:
+    """Text only: no element inside (a paragraph's own <p> aside)."""
+    if len(nodes) == 1 and isinstance(nodes[0], Tag):
+        return not any(isinstance(child, Tag) for child in nodes[0].children)
+    return not any(isinstance(node, Tag) for node in nodes)
+
+
 def _is_skipped(tag: Tag) -> bool:
     return tag.name in SKIPPED or bool(SKIPPED_CLASSES.intersection(tag.get("class") or ()))
 
@@ -195,7 +215,7 @@ class _Walker:
         name = tag.name
         if _is_skipped(tag):
             return
-        if name in INLINE and not tag.find(["p", "img", "figure", "div", "li"]):
+        if name in INLINE and not _contains(tag, INLINE_BREAKERS):
             if name == "time" and tag.get("pudate"):
                 self.flush(kind)
                 self.read_time(tag)
@@ -289,7 +309,7 @@ class _Walker:
     # -- blocks --------------------------------------------------------------------------------
 
     def read_container_or_paragraph(self, tag: Tag, kind: str) -> None:
-        if tag.find(["div", "figure", "img", *sorted(BLOCKS)]):
+        if _contains(tag, CONTAINER_MARKERS):
             self.walk(tag, kind)
             self.flush(kind)
         else:
@@ -297,7 +317,7 @@ class _Walker:
 
     def read_paragraph(self, tag: Tag, kind: str) -> None:
         # <p><img><small>caption</small></p>: a figure; any other text stays a paragraph.
-        for image in tag.find_all("img"):
+        for image in _all(tag, "img"):
             self.add_figure(image, caption_from=image.find_next_sibling("small"))
             image.extract()
         groups = _split_at_breaks(list(tag.children), 2)
@@ -320,7 +340,8 @@ class _Walker:
             for line, text in zip(lines, texts):
                 self.store_paragraph(line, text, "footer")
             return
-        text = clean_text("".join(element_text(n) for n in nodes))
+        # One line is the whole run's text; several are joined as element_text joins them at <br>.
+        text = texts[0] if len(lines) == 1 else clean_text("".join(element_text(n) for n in nodes))
         if text:
             self.store_paragraph(nodes, text, kind)
 
@@ -340,7 +361,14 @@ class _Walker:
             if match:
                 self.body.footer_names.append(match.group(1))
         position = self.next_position()
-        html = str(nodes[0]) if len(nodes) == 1 else "".join(str(node) for node in nodes)
+        # Most paragraphs are plain text: their markup would repeat the text, so it is kept only
+        # for paragraphs with links, emphasis or line breaks (a third of the database otherwise).
+        # A block's own tag (<p class=...>) is left out: its content is the paragraph.
+        if len(nodes) == 1 and isinstance(nodes[0], Tag) and nodes[0].name in BLOCKS:
+            nodes_html = list(nodes[0].children)
+        else:
+            nodes_html = nodes
+        html = None if _plain(nodes) else "".join(str(node) for node in nodes_html)
         self.body.paragraphs.append(Paragraph(position, kind, text, html))
         for node in nodes:
             if isinstance(node, Tag):
@@ -351,11 +379,11 @@ class _Walker:
         """A short paragraph that is bold throughout (VOA, RFA, CDT style subheads)."""
         if len(text) > 40 or "\n" in text or text.endswith(("。", "：", ":")):
             return False
-        has_bold = any(isinstance(n, Tag) and (n.name in BOLD or n.find(BOLD)) for n in nodes)
+        has_bold = any(isinstance(n, Tag) and (n.name in BOLD or _contains(n, BOLD)) for n in nodes)
         return has_bold and not clean_text("".join(_unbolded_text(n) for n in nodes))
 
     def add_links(self, tag: Tag, paragraph_position: int | None) -> None:
-        anchors = [tag] if tag.name == "a" else tag.find_all("a")
+        anchors = [tag] if tag.name == "a" else _all(tag, "a")
         for anchor in anchors:
             href = (anchor.get("href") or "").strip()
             if not href:

@@ -12,7 +12,7 @@ class Paragraph:
     # editors, contributors), footer (bios, copyright, feed and subscription notices, wherever they stand)
     kind: str
     text: str
-    html: str
+    html: str | None  # the paragraph's markup, when it has any beyond its text (links, emphasis, <br>)
 
 
 @dataclass
