@@ -17,16 +17,21 @@ from .build import BuildFailed, build
 @click.option("--strict", is_flag=True, help="Fail, leaving the old database, if any file has an error or warning.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel parser processes  [default: one per CPU core]")
+@click.option("--full", is_flag=True,
+              help="Parse every file again, not only those new or changed since the previous build.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; the summary line only.")
-def main(inputs: tuple[Path, ...], output: Path, strict: bool, jobs: int | None, quiet: bool) -> None:
+def main(inputs: tuple[Path, ...], output: Path, strict: bool, jobs: int | None, full: bool, quiet: bool) -> None:
     """Build a SQLite database of news articles from INPUTS (files or folders; default: seeds/).
 
     Each file holds one article: optional YAML front matter, a <!--epoch-ms--> line, a [title](url)
     line, a ------ line, then the article's HTML. Folders are read recursively. A file that cannot be
     read is recorded in the build_errors table with the reason, and every other file still loads.
+
+    Builds are incremental: files unchanged since the previous build (same size and modification
+    time, or same SHA-256) are not parsed again, and a build that finds nothing changed does nothing.
     """
     try:
-        summary = build(list(inputs) or [Path("seeds")], output, strict=strict, jobs=jobs,
+        summary = build(list(inputs) or [Path("seeds")], output, strict=strict, jobs=jobs, full=full,
                         progress=not quiet and sys.stderr.isatty())
     except BuildFailed as error:
         raise click.ClickException(str(error)) from None

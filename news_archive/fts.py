@@ -1,68 +1,92 @@
-"""The full-text index: FTS5 tables filled with index_text() of the stored rows.
+"""The full-text index: FTS5 tables holding index_text() of the stored rows, kept up to date by the build.
 
 The index keeps no copy of the text, only what search needs, so the text is stored once, in the
 tables people browse. paragraphs_fts and figures_fts name their table as external content
-(``content="paragraphs"``), which is how Datasette finds a table's search index without any
-metadata or plugin; the indexed tokens come from index_text(), not from that content, so never run
-FTS5's 'rebuild' on them (the build makes them anew). articles_fts indexes title and body, a column
-articles does not have, so it is contentless and named in metadata.yml. The default unicode61
-tokenizer keeps the file readable by any SQLite, and Datasette's stock escape_fts still finds
-2-character words in it. (Raw SQL: sqlite-utils' enable_fts makes content tables kept by triggers.)
+(``content="paragraphs"``), which is how Datasette finds a table's search index without metadata
+or plugin; the indexed tokens come from index_text(), not from that content, so never run FTS5's
+'rebuild' on them: removing a row means giving FTS5 the tokens it indexed ('delete' with
+index_text of the old values). The default unicode61 tokenizer keeps the file readable by any
+SQLite, and Datasette's stock escape_fts still finds 2-character words in it.
+
+articles_fts indexes the title and the lead (the opening paragraph), not the whole body: every
+paragraph is already in paragraphs_fts, and a second copy of the body made the database 1.4x larger.
+It is contentless (its rows are removed with the same 'delete' command, given the indexed values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 
 import sqlite_utils
 
+from .model import Article
 from .search import index_text
 
-# table -> (FTS table, its columns, its content option, SQL giving the table's rowid and the text).
-# FTS rowids are the tables' dense rowids (see store.SEARCHABLE_TABLES), so Datasette's default
-# fts_pk, rowid, joins them.
+# table -> (FTS table, the table's columns it indexes). FTS rowids are the tables' rowids.
 SEARCH_TABLES = {
-    "articles": (
-        "articles_fts",
-        ("title", "body"),
-        "content=''",
-        "select articles.rowid, articles.title,"
-        " (select group_concat(text, char(10)) from paragraphs where article_id = articles.id)"
-        " from articles",
-    ),
-    "paragraphs": ("paragraphs_fts", ("text",), 'content="paragraphs"', "select rowid, text from paragraphs"),
-    "figures": (
-        "figures_fts", ("caption", "credit"), 'content="figures"', "select rowid, caption, credit from figures"
-    ),
+    "articles": ("articles_fts", ("title", "lead")),
+    "paragraphs": ("paragraphs_fts", ("text",)),
+    "figures": ("figures_fts", ("caption", "credit")),
 }
 BATCH = 5000
 
 
-def build_search_index(db: sqlite_utils.Database) -> None:
-    for fts_table, columns, content, rows_sql in SEARCH_TABLES.values():
-        db.execute(f"drop table if exists [{fts_table}]")
-        db.execute(f"create virtual table [{fts_table}] using fts5({', '.join(columns)}, {content})")
-        insert = (
-            f"insert into [{fts_table}] (rowid, {', '.join(columns)}) "
-            f"values (?{', ?' * len(columns)})"
+def create_search_tables(db: sqlite_utils.Database) -> None:
+    for table, (fts_table, columns) in SEARCH_TABLES.items():
+        # articles_fts names no content table, so Datasette does not take it for the articles' whole
+        # index: plugins/archive_search.py searches articles through it and paragraphs_fts together.
+        content = "''" if table == "articles" else f'"{table}"'
+        db.execute(f"create virtual table [{fts_table}] using fts5({', '.join(columns)}, content={content})")
+
+
+def indexed(*texts: str | None) -> tuple[str, ...]:
+    return tuple(index_text(text) if text else "" for text in texts)
+
+
+def article_index_texts(article: Article) -> dict[str, list[tuple[str, ...]]]:
+    """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
+    return {
+        "articles": [indexed(article.title, article.lead)],
+        "paragraphs": [indexed(p.text) for p in article.body.paragraphs],
+        "figures": [indexed(f.caption, f.credit) for f in article.body.figures],
+    }
+
+
+class SearchIndexBuffer:
+    """Queues FTS rows and inserts them in batches, in the build's one transaction."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.pending: dict[str, list[tuple]] = {table: [] for table in SEARCH_TABLES}
+
+    def add(self, table: str, rowid: int, texts: Sequence[str]) -> None:
+        pending = self.pending[table]
+        pending.append((rowid, *texts))
+        if len(pending) >= BATCH:
+            self.flush(table)
+
+    def remove(self, table: str, rows: Sequence[tuple]) -> None:
+        """Take rows out of the index: (rowid, *original texts) as the table holds them."""
+        self.flush(table)
+        fts_table, columns = SEARCH_TABLES[table]
+        self.db.conn.executemany(
+            f"insert into [{fts_table}] ([{fts_table}], rowid, {', '.join(columns)}) "
+            f"values ('delete', ?{', ?' * len(columns)})",
+            [(rowid, *indexed(*texts)) for rowid, *texts in rows],
         )
-        for batch in _batches(_indexed(db.execute(rows_sql))):
-            db.conn.executemany(insert, batch)
-        # One b-tree segment instead of many: smaller file, faster queries.
-        db.execute(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')")
 
+    def flush(self, table: str | None = None) -> None:
+        for name in [table] if table else list(self.pending):
+            rows, self.pending[name] = self.pending[name], []
+            if rows:
+                fts_table, columns = SEARCH_TABLES[name]
+                self.db.conn.executemany(
+                    f"insert into [{fts_table}] (rowid, {', '.join(columns)}) values (?{', ?' * len(columns)})",
+                    rows,
+                )
 
-def _indexed(rows: Iterable[tuple]) -> Iterator[tuple]:
-    for rowid, *texts in rows:
-        yield (rowid, *(index_text(text) if text else "" for text in texts))
-
-
-def _batches(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    def optimize(self) -> None:
+        """One b-tree segment per index instead of many: smaller file, faster queries (full builds)."""
+        self.flush()
+        for fts_table, _ in SEARCH_TABLES.values():
+            self.db.execute(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')")

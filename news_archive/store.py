@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from urllib.parse import urljoin
 
@@ -73,16 +73,21 @@ TABLES = {
     "versions": {
         "columns": {
             "id": int, "article_id": int, "source_file": str, "feed_time": str, "sha256": str,
-            "size_bytes": int, "is_current": int,
+            "size_bytes": int, "file_mtime_ns": int, "is_current": int,
         },
         "pk": "id",
         "foreign_keys": [("article_id", "articles", "id")],
-        "indexes": [["article_id"], ["sha256"]],
+        # Looked up by file name through the id (version_id), so no index on source_file.
+        "indexes": [["article_id"]],
     },
     "build_errors": {
         "columns": {"id": int, "source_file": str, "level": str, "error": str},
         "pk": "id",
         "indexes": [["level"]],
+    },
+    "build_info": {
+        "columns": {"key": str, "value": str},
+        "pk": "key",
     },
     "places": {
         "columns": {
@@ -128,13 +133,22 @@ where places.latitude is not null""",
 }
 
 # Faster bulk loading into a file nobody else has open yet; the build renames it into place at the end.
-BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000")
+BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000",
+                 "PRAGMA temp_store = MEMORY")
+# Set before the first table: lets each build give back the pages that replaced rows and merged FTS
+# segments leave free (PRAGMA incremental_vacuum), without VACUUM, which would renumber the rowids
+# that articles_fts shares with articles.
+NEW_DATABASE_PRAGMAS = ("PRAGMA auto_vacuum = INCREMENTAL",)
 
-
-# Searchable tables declare "id INT PRIMARY KEY", not INTEGER: then id is not an alias of the rowid,
-# and the rowid stays a dense 1, 2, 3 ... that the FTS index uses as its own rowid. Random 52-bit ids
-# as FTS rowids make the index twice as large (6.9 MB against 3.1 MB for the seeds' paragraphs).
-SEARCHABLE_TABLES = ("articles", "paragraphs", "figures")
+# Child rows get dense ids, counted up by the build (ArchiveWriter): ``INTEGER PRIMARY KEY`` makes
+# the id the rowid, so Datasette sorts by it without a sort step (a search for a common word has
+# 10^5 matches), the FTS index shares it (dense rowids keep the index small: random 52-bit ids made
+# it twice the size) and an article's rows are one id range. An incremental build keeps the ids of
+# rows it does not touch; a full build numbers them anew, in file order.
+DENSE_ID_TABLES = ("paragraphs", "figures", "links", "article_authors", "article_places")
+# Articles keep an id derived from the URL (stable across every build: pages link to it), declared
+# "INT PRIMARY KEY", not INTEGER, so it is not the rowid: the rowid stays dense for articles_fts.
+HASHED_ID_SEARCHABLE = "articles"
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
@@ -142,7 +156,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         sql = db.create_table_sql(
             name, spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []), not_null={spec["pk"]}
         )
-        if name in SEARCHABLE_TABLES:
+        if name == HASHED_ID_SEARCHABLE:
             sql = sql.replace('"id" INTEGER PRIMARY KEY', '"id" INT PRIMARY KEY', 1)
         db.execute(sql)
     for name, sql in VIEWS.items():
@@ -156,16 +170,6 @@ def create_indexes(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, if_not_exists=True)
 
 
-def save_outlets(buffer: RowBuffer, used: Iterable[Outlet], article_counts: Counter) -> None:
-    known = {outlet.id: outlet for outlet in OUTLETS}
-    known.update({outlet.id: outlet for outlet in used})
-    buffer.add("outlets", (
-        {"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage,
-         "article_count": article_counts[o.id]}
-        for o in sorted(known.values(), key=lambda o: o.id)
-    ))
-
-
 def article_id(article: Article) -> int:
     return stable_id(article.canonical_url)
 
@@ -173,6 +177,20 @@ def article_id(article: Article) -> int:
 def author_id(name: str) -> int:
     # Case-folded: "DAVID PIERSON" in one byline and "David Pierson" in another are one person.
     return stable_id("author", name.casefold())
+
+
+def version_id(source_file: str) -> int:
+    return stable_id("version", source_file)
+
+
+def link_target(base_url: str, href: str) -> tuple[str | None, int | None]:
+    """(domain, id the target would have as an archived article) of a link; Nones for hrefs no URL parser takes."""
+    try:
+        absolute = urljoin(base_url, href)
+        domain = domain_of(absolute)
+        return domain, stable_id(canonical_url(absolute)) if domain else None
+    except ValueError:
+        return None, None
 
 
 class RowBuffer:
@@ -196,95 +214,49 @@ class RowBuffer:
                 self.db[name].insert_all(rows, batch_size=1000)
 
 
-def save_article(buffer: RowBuffer, article: Article, source_file: str, version_count: int,
-                 archived: dict[str, int], mentions: Sequence[Mention] = ()) -> None:
-    """Queue one article with its paragraphs, figures, links, author links and places.
-
-    ``archived`` maps every canonical URL in the archive to its article id, so links can point at
-    the archived article they cite. Authors are saved separately, once each (save_authors), and so
-    are places (save_places); ``mentions`` are the places the article names (news_archive.places).
-    """
+def article_row(article: Article, *, source_file: str, authors: Sequence[str], mentions: Sequence[Mention]) -> dict:
+    """The articles row; version_count is counted when the build ends (other versions may follow)."""
     body = article.body
-    aid = article_id(article)
     named = [gazetteer.places()[m.place_id] for m in mentions]
-    paragraph_ids = {p.position: stable_id(article.canonical_url, "paragraph", p.position) for p in body.paragraphs}
-    buffer.add("articles", [
-        {
-            "id": aid,
-            "title": article.title,
-            "url": article.url,
-            "outlet_id": article.outlet_id,
-            "section": article.section,
-            "published": article.published,
-            "published_from": article.published_from,
-            "year": int(article.published[:4]) if article.published else None,
-            "feed_time": article.feed_time,
-            "byline": article.byline,
-            "authors": json.dumps([a.name for a in article.authors], ensure_ascii=False),
-            "language": article.language,
-            "script": article.script,
-            "lead": article.lead,
-            "paragraph_count": len(body.paragraphs),
-            "figure_count": len(body.figures),
-            "link_count": len(body.links),
-            "char_count": sum(len(p.text) for p in body.paragraphs),
-            "english_url": article.english_url,
-            "credits": article.credits,
-            "source_file": source_file,
-            "version_count": version_count,
-            "places": json.dumps([p.name for p in named], ensure_ascii=False),
-            "countries": json.dumps(list(dict.fromkeys(
-                c.name for p in named if (c := gazetteer.country_of(p)))), ensure_ascii=False),
-        }
-    ])
-    buffer.add("paragraphs", (
-        {
-            "id": paragraph_ids[p.position], "article_id": aid, "position": p.position,
-            "kind": p.kind, "text": p.text, "html": p.html,
-        }
-        for p in body.paragraphs
-    ))
-    buffer.add("figures", (
-        {
-            "id": stable_id(article.canonical_url, "figure", f.position), "article_id": aid,
-            "position": f.position, "image_url": f.image_url, "proxied_url": f.proxied_url,
-            "alt": f.alt, "caption": f.caption, "credit": f.credit,
-        }
-        for f in body.figures
-    ))
-    links = []
-    for link in body.links:
-        domain, target = _resolve(article.url, link.href)
-        links.append(
-            {
-                "id": stable_id(article.canonical_url, "link", link.position), "article_id": aid,
-                "paragraph_id": paragraph_ids.get(link.paragraph_position), "position": link.position,
-                "href": link.href, "text": link.text, "title": link.title, "domain": domain,
-                "target_article_id": archived.get(target) if target else None,
-            }
-        )
-    buffer.add("links", links)
-    buffer.add("article_authors", (
-        {"id": stable_id(aid, "author", author.position), "article_id": aid,
-         "author_id": author_id(author.name), "position": author.position}
-        for author in article.authors
-    ))
-    buffer.add("article_places", (
-        {"id": stable_id(aid, m.place_id), "article_id": aid, "place_id": m.place_id, "mentions": m.count,
-         "first_position": m.first_position}
-        for m in mentions
-    ))
+    return {
+        "id": article_id(article),
+        "title": article.title,
+        "url": article.url,
+        "outlet_id": article.outlet_id,
+        "section": article.section,
+        "published": article.published,
+        "published_from": article.published_from,
+        "year": int(article.published[:4]) if article.published else None,
+        "feed_time": article.feed_time,
+        "byline": article.byline,
+        "authors": json.dumps(list(authors), ensure_ascii=False),
+        "language": article.language,
+        "script": article.script,
+        "lead": article.lead,
+        "paragraph_count": len(body.paragraphs),
+        "figure_count": len(body.figures),
+        "link_count": len(body.links),
+        "char_count": sum(len(p.text) for p in body.paragraphs),
+        "english_url": article.english_url,
+        "credits": article.credits,
+        "source_file": source_file,
+        "version_count": None,
+        "places": json.dumps([p.name for p in named], ensure_ascii=False),
+        "countries": json.dumps(list(dict.fromkeys(
+            c.name for p in named if (c := gazetteer.country_of(p)))), ensure_ascii=False),
+    }
 
 
-def save_authors(buffer: RowBuffer, article_counts: Counter) -> None:
-    """``article_counts``: how many articles name each author (one spelling per author)."""
-    buffer.add("authors", (
-        {"id": author_id(name), "name": name, "article_count": count} for name, count in sorted(article_counts.items())
-    ))
+def outlet_rows(used: Iterable[Outlet]) -> list[dict]:
+    """Every known outlet and any other the articles name; article_count is counted when the build ends."""
+    known = {outlet.id: outlet for outlet in OUTLETS}
+    known.update({outlet.id: outlet for outlet in used})
+    return [{"id": o.id, "name": o.name, "name_en": o.name_en, "homepage": o.homepage, "article_count": 0}
+            for o in sorted(known.values(), key=lambda o: o.id)]
 
 
-def save_places(buffer: RowBuffer, article_counts: Counter) -> None:
-    """Every gazetteer place (not the not_place phrases); ``article_counts``: articles naming each, by id."""
+def place_rows() -> list[dict]:
+    """Every gazetteer place (not the not_place phrases); article_count is counted when the build ends."""
     rows = []
     for place in sorted(gazetteer.places().values(), key=lambda p: p.id):
         if place.kind != gazetteer.NOT_PLACE:
@@ -293,31 +265,16 @@ def save_places(buffer: RowBuffer, article_counts: Counter) -> None:
                 "id": place.id, "name": place.name, "name_en": place.name_en, "kind": place.kind,
                 "country_id": country.id if country else None, "country_code": place.country_code,
                 "latitude": place.latitude, "longitude": place.longitude, "population": place.population,
-                "source_id": place.source_id, "article_count": article_counts[place.id],
+                "source_id": place.source_id, "article_count": 0,
             })
-    buffer.add("places", rows)
+    return rows
 
 
-def _resolve(base_url: str, href: str) -> tuple[str | None, str | None]:
-    """(domain, canonical URL) of a link target; (None, None) for hrefs no URL parser accepts."""
-    try:
-        absolute = urljoin(base_url, href)
-        domain = domain_of(absolute)
-        return domain, canonical_url(absolute) if domain else None
-    except ValueError:
-        return None, None
-
-
-def save_version(buffer: RowBuffer, *, article_id: int | None, source_file: str, feed_time: str | None,
-                 sha256: str, size_bytes: int, is_current: bool) -> None:
-    buffer.add("versions", [
-        {"id": stable_id("version", source_file), "article_id": article_id, "source_file": source_file,
-         "feed_time": feed_time, "sha256": sha256, "size_bytes": size_bytes, "is_current": int(is_current)}
-    ])
-
-
-def save_build_error(buffer: RowBuffer, source_file: str, level: str, error: str) -> None:
-    buffer.add("build_errors", [
-        {"id": stable_id("build_error", source_file, error), "source_file": source_file, "level": level,
-         "error": error}
-    ])
+# Counts that depend on the whole archive, refreshed at the end of every build (a few ms each:
+# every one reads an index).
+COUNT_UPDATES = (
+    "update outlets set article_count = (select count(*) from articles where outlet_id = outlets.id)",
+    "update authors set article_count = (select count(*) from article_authors where author_id = authors.id)",
+    "delete from authors where article_count = 0",
+    "update places set article_count = (select count(*) from article_places where place_id = places.id)",
+)

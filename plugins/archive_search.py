@@ -5,13 +5,21 @@ replaces escape_fts with news_archive.search.fts_query, which turns Chinese word
 Simplified or Traditional script) into phrases over the index's bigrams. Other databases keep
 Datasette's own escape_fts. It also adds search_highlight(text, q) and search_excerpt(text, q),
 which return the original text as safe HTML with matches in <mark>.
+
+The articles table's own search (?_search= and its search box) finds articles whose title, lead or
+any paragraph matches: the index holds titles and leads (articles_fts) and paragraphs
+(paragraphs_fts) once each, and this filter joins them.
 """
 
+import json
+
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest
 
 from news_archive import site
 from news_archive.excerpt import excerpt, highlight
-from news_archive.search import fts_query
+from news_archive.search import MATCH_NOTHING, fts_query, term_queries
 
 
 # trylast: Datasette registers its own escape_fts in this hook; ours must come after to win.
@@ -21,7 +29,53 @@ def prepare_connection(conn, database, datasette):
         conn.create_function("escape_fts", 1, _escape_fts, deterministic=True)
         conn.create_function("search_highlight", 2, highlight, deterministic=True)
         conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
+        conn.create_function("search_terms", 1, _search_terms, deterministic=True)
+
+
+def _search_terms(search):
+    """A JSON array of one MATCH expression per term (the search canned query ANDs them per article)."""
+    return json.dumps(term_queries(search if isinstance(search, str) else ""), ensure_ascii=False)
 
 
 def _escape_fts(search):
     return fts_query(search if isinstance(search, str) else "")
+
+
+# One clause per term, so an article matches when each term is in its title, its lead or any of its
+# paragraphs (not necessarily the same one).
+ARTICLE_TERM = (
+    "(rowid in (select rowid from articles_fts where articles_fts match :{param})"
+    " or id in (select article_id from paragraphs where id in"
+    " (select rowid from paragraphs_fts where paragraphs_fts match :{param})))"
+)
+
+
+COLUMN_SEARCH = "rowid in (select rowid from articles_fts where articles_fts match :{param})"
+SEARCHABLE_COLUMNS = ("title", "lead")
+
+
+# trylast: Datasette's own search filter runs first and says the table (which names no FTS table
+# of its own) has no search; this filter's "supports_search" must be the one that counts.
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    if table != "articles" or not site.is_archive_database(datasette.get_database(database)):
+        return None
+    search = request.args.get("_search", "")
+    clauses, params, descriptions = [], {}, []
+    if search:
+        for query in term_queries(search) or [MATCH_NOTHING]:
+            name = f"archive_search_{len(params)}"
+            params[name] = query
+            clauses.append(ARTICLE_TERM.format(param=name))
+        descriptions.append(f'search matches "{search}"')
+    for key in request.args:
+        text = request.args[key]
+        if key.startswith("_search_"):  # ?_search_title=: that column of articles_fts only
+            column = key[len("_search_"):]
+            if column not in SEARCHABLE_COLUMNS:
+                raise BadRequest("Cannot search by that column")
+            name = f"archive_search_{len(params)}"
+            params[name] = " AND ".join(f"{column} : {q}" for q in term_queries(text)) or MATCH_NOTHING
+            clauses.append(COLUMN_SEARCH.format(param=name))
+            descriptions.append(f'search column "{column}" matches "{text}"')
+    return FilterArguments(clauses, params, descriptions, {"supports_search": True, "search": search})

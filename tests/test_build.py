@@ -34,12 +34,15 @@ def test_tables_columns_and_keys(archive_db):
             "id", "article_id", "paragraph_id", "position", "href", "text", "title", "domain",
             "target_article_id",
         ],
-        "versions": ["id", "article_id", "source_file", "feed_time", "sha256", "size_bytes", "is_current"],
+        "versions": [
+            "id", "article_id", "source_file", "feed_time", "sha256", "size_bytes", "file_mtime_ns", "is_current",
+        ],
+        "build_info": ["key", "value"],
         "build_errors": ["id", "source_file", "level", "error"],
     }
     for table, columns in expected.items():
         assert [c.name for c in archive_db[table].columns] == columns, table
-        assert archive_db[table].pks == ["id"], table
+        assert archive_db[table].pks == (["key"] if table == "build_info" else ["id"]), table
     foreign_keys = {
         (fk.table, fk.column, fk.other_table, fk.other_column)
         for table in expected for fk in archive_db[table].foreign_keys
@@ -221,6 +224,8 @@ def test_rebuild_is_identical(archive_path, tmp_path):
     first, second = sqlite3.connect(archive_path), sqlite3.connect(again)
     for (table,) in first.execute("select name from sqlite_master where type = 'table' order by name"):
         query = f"select * from [{table}] order by 1"
+        if table == "build_info":  # when each was built
+            query = "select * from build_info where key not in ('built', 'full_build') order by 1"
         assert first.execute(query).fetchall() == second.execute(query).fetchall(), table
 
 
@@ -274,7 +279,7 @@ def test_failed_build_leaves_no_temporary_file_and_the_old_database(tmp_path, mo
 
     monkeypatch.setattr("news_archive.store.create_indexes", explode)
     with pytest.raises(RuntimeError, match="disk trouble"):
-        build([inputs], output, jobs=1)
+        build([inputs], output, jobs=1, full=True)
     assert output.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "in"]
 
@@ -285,7 +290,8 @@ def test_cli_summary_and_help(tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert re.fullmatch(
-        r".*one\.db: 1 articles, 28 paragraphs, 3 figures, 9 links, 1 files, 0 errors, 0 warnings in \d+\.\d s\n",
+        r".*one\.db: 1 articles, 28 paragraphs, 3 figures, 9 links, 1 files, 0 errors, 0 warnings in \d+\.\d s"
+        r" \(full build\)\n",
         result.stdout,
     )
     help_text = subprocess.run([sys.executable, str(ROOT / "build_db.py"), "--help"],

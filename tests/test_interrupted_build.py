@@ -16,7 +16,7 @@ from db_fixtures import ROOT, SEED_FILE, SEEDS, archive_path  # noqa: F401
 
 from news_archive import cli
 
-BUILD = [sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-q"]
+BUILD = [sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-q", "--full"]
 # A seeds/ build takes about 3 s on two cores (start, parse, write): kill points cover all three.
 _RANDOM = random.Random(3)
 KILL_AFTER = sorted(_RANDOM.uniform(0.2, 3.0) for _ in range(5))

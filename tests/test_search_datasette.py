@@ -102,23 +102,43 @@ def canned(ds, q, fmt=".json?_shape=array&"):
     return get(ds, f"/archive/search{fmt}q={quote(q)}")
 
 
-def test_canned_search_ranks_and_highlights(served):
+def test_canned_search_ranks_openings_then_latest(served, archive_db):
     rows = canned(served, "芬太尼").json()
-    assert rows[0]["id"] == stable_id(SEED_URL)  # the seed article is about fentanyl
-    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
-    assert "<mark>芬太尼</mark>" in rows[0]["excerpt_html"]
-    assert rows[0]["title"] == "中美重回谈判桌，但言辞分歧凸显双边关系脆弱性"
+    texts = {
+        row_id: normalize(title + "\n" + (body or ""))
+        for row_id, title, body in archive_db.execute(
+            "select articles.id, title, (select group_concat(text, char(10)) from paragraphs"
+            " where article_id = articles.id) from articles")
+    }
+    assert {r["id"] for r in rows} == oracle_ids(texts.items(), "芬太尼")
+    # No title or lead names fentanyl, so all five come latest first; the seed is among them.
+    assert [r["rank"] for r in rows] == [None] * 5
+    assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
+    seed = next(r for r in rows if r["id"] == stable_id(SEED_URL))
+    assert "<mark>芬太尼</mark>" in seed["excerpt_html"]
 
 
-def test_canned_search_title_matches_rank_first(served):
+def test_canned_search_title_and_lead_matches_rank_first(served, archive_db):
+    rows = canned(served, "台湾").json()
+    assert len(rows) == 20
+    openings = [r for r in rows if r["rank"] is not None]
+    assert openings and rows[: len(openings)] == openings
+    assert [r["rank"] for r in openings] == sorted(r["rank"] for r in openings)
+    for row in openings:
+        title, lead = archive_db.execute("select title, lead from articles where id = ?", [row["id"]]).fetchone()
+        assert "台湾" in normalize(title + (lead or ""))
+    assert rows[0]["title_html"].count("<mark>台湾</mark>") == 1
+
+
+def test_canned_search_ands_terms_across_the_article(served):
     rows = canned(served, "芬太尼 中美").json()
-    assert rows[0]["title_html"] == "<mark>中美</mark>重回谈判桌，但言辞分歧凸显双边关系脆弱性"
+    seed = next(r for r in rows if r["id"] == stable_id(SEED_URL))
+    assert seed["title_html"] == "<mark>中美</mark>重回谈判桌，但言辞分歧凸显双边关系脆弱性"  # 芬太尼 is further down
 
 
 def test_canned_search_highlights_the_original_traditional_text(served):
-    rows = canned(served, "台湾").json()
-    excerpts = " ".join(r["excerpt_html"] or "" for r in rows)
-    assert "<mark>台灣</mark>" in excerpts and "<mark>台湾</mark>" in excerpts
+    rows = canned(served, "这里是美国").json()
+    assert rows[0]["title_html"] == "反口罩示威者:「<mark>這裡是美國</mark>!」"
 
 
 def test_canned_search_page(served):

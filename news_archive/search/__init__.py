@@ -7,6 +7,6 @@ matches(search, text) says, without FTS, which texts that search should find.
 from .index import index_text
 from .normalize import normalize
 from .oracle import matches, patterns
-from .query import fts_query
+from .query import MATCH_NOTHING, fts_query, term_queries
 
-__all__ = ["fts_query", "index_text", "matches", "normalize", "patterns"]
+__all__ = ["MATCH_NOTHING", "fts_query", "index_text", "matches", "normalize", "patterns", "term_queries"]

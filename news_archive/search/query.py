@@ -13,6 +13,11 @@ def fts_query(search: str) -> str:
     return " AND ".join(_phrase(term) for term in parse(search)) or MATCH_NOTHING
 
 
+def term_queries(search: str) -> list[str]:
+    """One MATCH expression per term, for searches that AND terms across rows (an article's paragraphs)."""
+    return [_phrase(term) for term in parse(search)]
+
+
 def _phrase(term: Term) -> str:
     tokens: list[str] = []
     prefix = term.prefix

@@ -1,0 +1,333 @@
+"""Apply parsed article files to an open archive database: add, replace and remove articles.
+
+One ArchiveWriter serves both kinds of build: a full build applies every file to an empty database;
+an incremental build applies only new and changed files to a copy of the previous one. Rows are
+queued and inserted in batches inside the build's single transaction; what depends on the whole
+archive (counts, current versions, links between archived articles) is settled once, in finish().
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from . import fts, store
+from .outlets import Outlet, outlet_for
+from .urls import domain_of
+
+if TYPE_CHECKING:
+    from .build import Parsed
+
+CHILD_TABLES = ("paragraphs", "figures", "links", "article_authors", "article_places")
+
+
+@dataclass(slots=True)
+class Current:
+    """The version an article shows: the newest by feed time, then by file name."""
+
+    key: tuple[str, str]  # (feed_time or "", source_file)
+    version_id: int
+    source_file: str
+    loaded: bool  # False: its rows are not in the database yet (the build must parse that file)
+
+
+def recency(feed_time: str | None, source_file: str) -> tuple[str, str]:
+    return (feed_time or "", source_file)
+
+
+class ArchiveWriter:
+    def __init__(self, db: sqlite_utils.Database, *, fresh: bool):
+        self.db = db
+        self.fresh = fresh  # an empty database: no lookups needed, and no indexes yet
+        self.rows = store.RowBuffer(db)
+        self.search = fts.SearchIndexBuffer(db)
+        self.next_id = {
+            table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
+        }
+        # Ids of each article's child rows inserted by this build, so replacing it needs no index.
+        self.spans: dict[int, dict[str, tuple[int, int]]] = {}
+        self.current: dict[int, Current | None] = {}
+        self.touched: set[int] = set()  # articles whose versions changed: is_current, version_count
+        self.added: set[int] = set()  # articles (re)written by this build
+        self.removed: set[int] = set()
+        self.outlets: dict[str, Outlet] = {}
+        self.author_names = {
+            name.casefold(): name for (name,) in db.execute("select name from authors")
+        }
+        self.respelled: set[int] = set()  # authors whose chosen spelling changed in this build
+        self.added_domains: set[str] = set()
+        # (link id, id its target would have as an archived article), settled once all articles are in.
+        self.link_targets: list[tuple[int, int]] = []
+        db.execute("create temp table link_targets (link_id integer primary key, target_id integer)")
+
+    # -- versions --------------------------------------------------------------------------------
+
+    def apply(self, parsed: Parsed) -> None:
+        """Record one parsed file; its article becomes the one shown if it is the newest version."""
+        vid = store.version_id(parsed.source.name)
+        article = parsed.article
+        aid = store.article_id(article) if article else None
+        if article:
+            key = recency(article.feed_time, parsed.source.name)
+            best = self._current(aid)
+            if best is None or key > best.key:
+                if best is not None and best.loaded:
+                    self._delete_article(aid)
+                self._insert_article(parsed)
+                self.current[aid] = Current(key, vid, parsed.source.name, loaded=True)
+            self.touched.add(aid)
+        self.rows.add("versions", [{
+            "id": vid, "article_id": aid, "source_file": parsed.source.name,
+            "feed_time": article.feed_time if article else None, "sha256": parsed.sha256,
+            "size_bytes": parsed.size_bytes, "file_mtime_ns": parsed.source.mtime_ns, "is_current": 0,
+        }])
+        problems = [("error", parsed.error)] if parsed.error else [("warning", w) for w in article.warnings]
+        self.rows.add("build_errors", (
+            {"id": store.stable_id("build_error", parsed.source.name, message), "source_file": parsed.source.name,
+             "level": level, "error": message}
+            for level, message in dict.fromkeys(problems)
+        ))
+
+    def load(self, parsed: Parsed) -> None:
+        """Insert the rows of an article's newest remaining version, whose file did not change."""
+        aid = store.article_id(parsed.article)
+        self._insert_article(parsed)
+        self.current[aid].loaded = True
+
+    def forget_files(self, source_files: list[str]) -> None:
+        """Remove the versions of files that are gone or changed; an article shown from one of them
+        falls back to its newest remaining version, or leaves the archive if none remains."""
+        for chunk in _chunks([store.version_id(name) for name in source_files], 500):
+            marks = ", ".join("?" * len(chunk))
+            gone = self.db.execute(f"select id, article_id from versions where id in ({marks})", chunk).fetchall()
+            for _, aid in gone:
+                if aid is not None:
+                    self._current(aid)  # what it shows, read before its versions go
+            self.db.execute("delete from build_errors where source_file in"
+                            f" (select source_file from versions where id in ({marks}))", chunk)
+            self.db.execute(f"delete from versions where id in ({marks})", chunk)
+            for vid, aid in gone:
+                if aid is None:
+                    continue
+                self.touched.add(aid)
+                shown = self.current.get(aid)
+                if shown is not None and shown.version_id == vid:
+                    if shown.loaded:
+                        self._delete_article(aid)
+                    self.current[aid] = self._newest_remaining(aid)
+
+    def unloaded(self) -> list[tuple[int, str]]:
+        """(article id, source file) of articles to be shown from a version this build did not parse."""
+        return [(aid, c.source_file) for aid, c in self.current.items() if c is not None and not c.loaded]
+
+    def _current(self, aid: int) -> Current | None:
+        if aid not in self.current and not self.fresh:
+            row = self.db.execute(
+                "select id, source_file, feed_time from versions where article_id = ? and is_current = 1", [aid]
+            ).fetchone()
+            self.current[aid] = Current(recency(row[2], row[1]), row[0], row[1], loaded=True) if row else None
+        return self.current.get(aid)
+
+    def _newest_remaining(self, aid: int) -> Current | None:
+        self.rows.flush("versions")
+        rows = self.db.execute("select id, source_file, feed_time from versions where article_id = ?", [aid]).fetchall()
+        if not rows:
+            self.removed.add(aid)
+            return None
+        vid, source_file, feed_time = max(rows, key=lambda r: recency(r[2], r[1]))
+        return Current(recency(feed_time, source_file), vid, source_file, loaded=False)
+
+    # -- article rows ----------------------------------------------------------------------------
+
+    def _insert_article(self, parsed: Parsed) -> None:
+        article, body = parsed.article, parsed.article.body
+        aid = store.article_id(article)
+        texts = parsed.index_texts
+        self.outlets.setdefault(article.outlet_id, outlet_for(article.url, article.outlet_name))
+        self.added_domains.add(domain_of(article.url))
+        authors = [self._spelling(author.name) for author in article.authors]
+        # The articles rowid is its FTS rowid; the row is new, so it takes the next one.
+        rowid = self._next_article_rowid()
+        self.rows.add("articles", [{**store.article_row(article, source_file=parsed.source.name, authors=authors,
+                                                       mentions=parsed.places), "rowid": rowid}])
+        self.search.add("articles", rowid, texts["articles"][0])
+        span = {}
+        paragraph_ids = {}
+        first = self.next_id["paragraphs"]
+        for i, p in enumerate(body.paragraphs):
+            paragraph_ids[p.position] = first + i
+            self.search.add("paragraphs", first + i, texts["paragraphs"][i])
+        self.rows.add("paragraphs", (
+            {"id": first + i, "article_id": aid, "position": p.position, "kind": p.kind, "text": p.text,
+             "html": p.html}
+            for i, p in enumerate(body.paragraphs)
+        ))
+        span["paragraphs"] = self._take("paragraphs", len(body.paragraphs))
+        first = self.next_id["figures"]
+        for i, f in enumerate(body.figures):
+            self.search.add("figures", first + i, texts["figures"][i])
+        self.rows.add("figures", (
+            {"id": first + i, "article_id": aid, "position": f.position, "image_url": f.image_url,
+             "proxied_url": f.proxied_url, "alt": f.alt, "caption": f.caption, "credit": f.credit}
+            for i, f in enumerate(body.figures)
+        ))
+        span["figures"] = self._take("figures", len(body.figures))
+        first = self.next_id["links"]
+        self.rows.add("links", (
+            {"id": first + i, "article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position),
+             "position": link.position, "href": link.href, "text": link.text, "title": link.title,
+             "domain": domain, "target_article_id": None}
+            for i, (link, (domain, _)) in enumerate(zip(body.links, parsed.link_targets))
+        ))
+        self.link_targets.extend(
+            (first + i, target) for i, (_, target) in enumerate(parsed.link_targets) if target is not None
+        )
+        if len(self.link_targets) >= self.rows.batch_size:
+            self._flush_link_targets()
+        span["links"] = self._take("links", len(body.links))
+        first = self.next_id["article_authors"]
+        self.rows.add("article_authors", (
+            {"id": first + i, "article_id": aid, "author_id": store.author_id(author.name),
+             "position": author.position}
+            for i, author in enumerate(article.authors)
+        ))
+        span["article_authors"] = self._take("article_authors", len(article.authors))
+        first = self.next_id["article_places"]
+        self.rows.add("article_places", (
+            {"id": first + i, "article_id": aid, "place_id": m.place_id, "mentions": m.count,
+             "first_position": m.first_position}
+            for i, m in enumerate(parsed.places)
+        ))
+        span["article_places"] = self._take("article_places", len(parsed.places))
+        self.spans[aid] = span
+        self.added.add(aid)
+
+    def _next_article_rowid(self) -> int:
+        if "articles" not in self.next_id:
+            self.next_id["articles"] = (self.db.execute("select max(rowid) from articles").fetchone()[0] or 0) + 1
+        rowid = self.next_id["articles"]
+        self.next_id["articles"] += 1
+        return rowid
+
+    def _take(self, table: str, count: int) -> tuple[int, int]:
+        first = self.next_id[table]
+        self.next_id[table] += count
+        return first, first + count
+
+    def _delete_article(self, aid: int) -> None:
+        """Remove an article's rows and index entries (a newer version replaces it, or its file is gone)."""
+        self.rows.flush()
+        self.search.flush()
+        span = self.spans.pop(aid, None)
+        if span:  # inserted by this build: its rows are id ranges
+            where = {table: ("id >= ? and id < ?", list(ids)) for table, ids in span.items()}
+        else:
+            where = {table: ("article_id = ?", [aid]) for table in CHILD_TABLES}
+        for table, (fts_table, columns) in fts.SEARCH_TABLES.items():
+            condition, params = ("id = ?", [aid]) if table == "articles" else where[table]
+            old = self.db.execute(f"select rowid, {', '.join(columns)} from [{table}] where {condition}", params)
+            self.search.remove(table, old.fetchall())
+        for table, (condition, params) in where.items():
+            self.db.execute(f"delete from [{table}] where {condition}", params)
+        self.db.execute("delete from articles where id = ?", [aid])
+        self.added.discard(aid)
+
+    # -- authors ---------------------------------------------------------------------------------
+
+    def _spelling(self, name: str) -> str:
+        """One spelling per author across the archive: a proper-case form wins over ALL CAPS."""
+        key = name.casefold()
+        chosen = self.author_names.get(key)
+        if chosen is None or (name.isupper(), name) < (chosen.isupper(), chosen):
+            if chosen is not None:
+                self.respelled.add(store.author_id(name))
+            self.author_names[key] = chosen = name
+        return chosen
+
+    # -- the end ---------------------------------------------------------------------------------
+
+    def _flush_link_targets(self) -> None:
+        self.db.conn.executemany("insert into temp.link_targets values (?, ?)", self.link_targets)
+        self.link_targets = []
+
+    def finish(self, *, full: bool) -> None:
+        self.rows.flush()
+        self.search.flush()
+        self._flush_link_targets()
+        self.db["authors"].upsert_all(
+            ({"id": store.author_id(name), "name": name, "article_count": 0} for name in self.author_names.values()),
+            pk="id",
+        )
+        self.db["outlets"].upsert_all(store.outlet_rows(self.outlets.values()), pk="id")
+        if full:
+            store.create_indexes(self.db)
+        self._settle_versions()
+        self._settle_links(full)
+        if self.respelled:
+            self._respell_authors()
+        for sql in store.COUNT_UPDATES:
+            self.db.execute(sql)
+        if full:
+            self.search.optimize()
+        self.db.execute("drop table temp.link_targets")
+
+    def _settle_versions(self) -> None:
+        self.db.execute("create temp table settled (article_id integer primary key, version_id integer)")
+        self.db.conn.executemany(
+            "insert into temp.settled values (?, ?)",
+            ((aid, self.current[aid].version_id) for aid in self.touched if self.current.get(aid)),
+        )
+        self.db.execute(
+            "update versions set is_current = (id = (select version_id from temp.settled s where s.article_id ="
+            " versions.article_id)) where article_id in (select article_id from temp.settled)"
+        )
+        self.db.execute(
+            "update articles set version_count = (select count(*) from versions where versions.article_id = articles.id)"
+            " where id in (select article_id from temp.settled)"
+        )
+        self.db.execute("drop table temp.settled")
+
+    def _settle_links(self, full: bool) -> None:
+        """Point links at the archived articles they cite, now that every article of this build is in."""
+        self.db.execute(
+            "update links set target_article_id = t.target_id from temp.link_targets t"
+            " where links.id = t.link_id and t.target_id in (select id from articles)"
+        )
+        if full:
+            return
+        if self.removed:
+            self.db.execute(
+                "update links set target_article_id = null"
+                " where target_article_id is not null and target_article_id not in (select id from articles)"
+            )
+        # Links saved by earlier builds may cite an article this build added (one on the same host).
+        if not self.added or not self.added_domains:
+            return
+        domains = sorted(d for d in self.added_domains if d)
+        candidates = self.db.execute(
+            "select links.id, articles.url, links.href from links join articles on articles.id = links.article_id"
+            " where links.target_article_id is null and links.id not in (select link_id from temp.link_targets)"
+            f" and links.domain in ({', '.join('?' * len(domains))})", domains
+        ).fetchall()
+        resolved = [(target, link_id) for link_id, base, href in candidates
+                    if (target := store.link_target(base, href)[1]) in self.added]
+        self.db.conn.executemany("update links set target_article_id = ? where id = ?", resolved)
+
+    def _respell_authors(self) -> None:
+        ids = ", ".join(map(str, self.respelled))
+        articles = [aid for (aid,) in self.db.execute(
+            f"select distinct article_id from article_authors where author_id in ({ids})")]
+        for aid in articles:
+            names = [name for (name,) in self.db.execute(
+                "select authors.name from article_authors join authors on authors.id = article_authors.author_id"
+                " where article_id = ? order by position", [aid])]
+            self.db.execute("update articles set authors = ? where id = ?",
+                            [json.dumps(names, ensure_ascii=False), aid])
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,175 @@
+"""Incremental builds: unchanged files are not parsed again, and whatever the order of changes, the
+archive equals a full build of the same files (rows, links, versions, counts and search)."""
+
+import os
+import shutil
+import sqlite3
+
+import pytest
+from db_fixtures import SEEDS
+
+from news_archive import build as build_module
+from news_archive.build import build
+from news_archive.search import fts_query
+
+FOLDER = "nyt-frontmatter"  # 162 files: duplicate versions of several URLs, links between articles
+# Two versions of one URL (the later one is shown) and a link between two archived articles.
+OLDER = f"{FOLDER}/2021-06-17-台湾疫苗僵局谁之过：当公共卫生采购变成政治问题.md"
+NEWER = f"{FOLDER}/2021-06-28-台湾疫苗僵局谁之过：当公共卫生采购变成政治问题.md"
+CITING = f"{FOLDER}/2021-05-31-“我们以前用太多水了”：台湾干旱节水成新常态.md"
+CITED = f"{FOLDER}/2021-05-21-“这一天迟早会来”：台湾新冠疫情大暴发.md"
+SEARCHES = ["台湾", "中国", "疫苗", "拜登 中国", "Reuters", "習近平", "三孩"]
+
+# Each table by what identifies a row whatever its dense id: an incremental build numbers rows in
+# the order it meets them, a full build in file order.
+CONTENT_SQL = {
+    "articles": "select * from articles",
+    "paragraphs": "select article_id, position, kind, text, html from paragraphs",
+    "figures": "select article_id, position, image_url, proxied_url, alt, caption, credit from figures",
+    "links": "select links.article_id, links.position, paragraphs.position, href, links.text, title, domain,"
+             " target_article_id from links left join paragraphs on paragraphs.id = links.paragraph_id",
+    "article_authors": "select article_id, author_id, position from article_authors",
+    "article_places": "select article_id, place_id, mentions, first_position from article_places",
+    "versions": "select id, article_id, source_file, feed_time, sha256, size_bytes, is_current from versions",
+    "build_errors": "select * from build_errors",
+    "authors": "select * from authors",
+    "outlets": "select * from outlets",
+    "places": "select * from places",
+}
+SEARCH_SQL = {
+    "paragraphs": "select paragraphs.article_id, paragraphs.position from paragraphs_fts"
+                  " join paragraphs on paragraphs.id = paragraphs_fts.rowid where paragraphs_fts match ?",
+    "figures": "select figures.article_id, figures.position from figures_fts"
+               " join figures on figures.id = figures_fts.rowid where figures_fts match ?",
+    "articles": "select articles.id from articles_fts join articles on articles.rowid = articles_fts.rowid"
+                " where articles_fts match ?",
+}
+
+
+def content(path) -> dict:
+    db = sqlite3.connect(path)
+    try:
+        found = {table: sorted(db.execute(sql).fetchall(), key=repr) for table, sql in CONTENT_SQL.items()}
+        for search in SEARCHES:
+            for table, sql in SEARCH_SQL.items():
+                found[f"{table} search {search}"] = sorted(db.execute(sql, [fts_query(search)]).fetchall())
+        # Every row is in its index once: the FTS tables count what their tables hold.
+        for table in SEARCH_SQL:
+            indexed = db.execute(f"select count(*) from [{table}_fts_docsize]").fetchone()[0]
+            found[f"{table} indexed rows"] = (indexed, db.execute(f"select count(*) from [{table}]").fetchone()[0])
+        return found
+    finally:
+        db.close()
+
+
+def assert_same_as_full_build(inputs, output, tmp_path):
+    full = tmp_path / "full.db"
+    build([inputs], full, jobs=1)
+    got, want = content(output), content(full)
+    assert got.keys() == want.keys()
+    for key in want:
+        assert got[key] == want[key], key
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS / FOLDER, folder / FOLDER)
+    return folder
+
+
+def test_a_build_with_nothing_changed_leaves_the_database_alone(inputs, tmp_path):
+    output = tmp_path / "archive.db"
+    first = build([inputs], output, jobs=1)
+    assert first.mode == "full" and first.articles > 100
+    before = output.stat()
+    again = build([inputs], output, jobs=1)
+    assert again.mode == "unchanged" and again.parsed == 0
+    assert (again.articles, again.paragraphs, again.versions) == (first.articles, first.paragraphs, first.versions)
+    assert (output.stat().st_mtime_ns, output.stat().st_ino) == (before.st_mtime_ns, before.st_ino)
+    assert "(up to date: no file changed)" in again.line()
+
+
+def test_touched_files_are_hashed_not_parsed(inputs, tmp_path, monkeypatch):
+    output = tmp_path / "archive.db"
+    build([inputs], output, jobs=1)
+    before = content(output)
+    for path in inputs.rglob("*.md"):
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    monkeypatch.setattr(build_module, "parse_article", _must_not_parse)
+    touched = build([inputs], output, jobs=1)
+    assert touched.mode == "incremental" and touched.parsed == 0
+    assert content(output) == before
+    assert build([inputs], output, jobs=1).mode == "unchanged"  # the new times were recorded
+
+
+def _must_not_parse(data):
+    raise AssertionError("an unchanged file was parsed")
+
+
+def test_added_changed_and_removed_files_give_the_full_builds_archive(inputs, tmp_path):
+    output = tmp_path / "archive.db"
+    held_back = sorted((inputs / FOLDER).glob("2021-06-0*.md")) + [inputs / CITED, inputs / NEWER]
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for path in held_back:
+        shutil.move(path, aside / path.name)
+    build([inputs], output, jobs=1)
+
+    for path in aside.iterdir():  # added: new articles, a newer version, an article others cite
+        shutil.move(path, inputs / FOLDER / path.name)
+    removed = sorted((inputs / FOLDER).glob("2021-04-2*.md"))
+    for path in removed:
+        path.unlink()
+    edited = inputs / FOLDER / "2021-05-06-扎克伯格和库克是如何成为敌人的.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("扎克伯格", "札克伯格"), encoding="utf-8")
+    summary = build([inputs], output, jobs=1)
+    assert summary.mode == "incremental"
+    assert summary.parsed == len(held_back) + 1 and summary.removed == len(removed)
+    assert_same_as_full_build(inputs, output, tmp_path)
+
+
+def test_removing_the_shown_version_falls_back_to_the_older_one(inputs, tmp_path):
+    output = tmp_path / "archive.db"
+    build([inputs], output, jobs=1)
+    (inputs / NEWER).unlink()
+    summary = build([inputs], output, jobs=1)
+    assert summary.parsed == 0 and summary.removed == 1  # the older file is read again, not counted
+    db = sqlite3.connect(output)
+    assert db.execute("select source_file, version_count from articles where source_file like ?",
+                      [f"%{OLDER.split('/')[-1]}"]).fetchall() == [(OLDER, 1)]
+    assert_same_as_full_build(inputs, output, tmp_path)
+
+
+def test_links_follow_the_articles_they_cite_in_and_out(inputs, tmp_path):
+    output = tmp_path / "archive.db"
+    cited = tmp_path / "cited.md"
+    shutil.move(inputs / CITED, cited)
+    build([inputs], output, jobs=1)
+    resolved = ("select count(*) from links join articles on articles.id = links.article_id"
+                " where articles.source_file = ? and target_article_id is not null")
+    assert sqlite3.connect(output).execute(resolved, [CITING]).fetchone()[0] == 0
+    shutil.move(cited, inputs / CITED)
+    build([inputs], output, jobs=1)
+    assert sqlite3.connect(output).execute(resolved, [CITING]).fetchone()[0] >= 1
+    assert_same_as_full_build(inputs, output, tmp_path)
+    (inputs / CITED).unlink()
+    build([inputs], output, jobs=1)
+    assert sqlite3.connect(output).execute(resolved, [CITING]).fetchone()[0] == 0
+    assert_same_as_full_build(inputs, output, tmp_path)
+
+
+def test_a_changed_parser_rebuilds_everything(inputs, tmp_path, monkeypatch):
+    output = tmp_path / "archive.db"
+    build([inputs], output, jobs=1)
+    monkeypatch.setattr(build_module, "build_fingerprint", lambda: "another parser")
+    summary = build([inputs], output, jobs=1)
+    assert summary.mode == "full" and summary.why_full == "the parser or schema changed since the previous build"
+    assert summary.parsed == summary.versions
+
+
+def test_full_asks_for_a_full_build(inputs, tmp_path):
+    output = tmp_path / "archive.db"
+    build([inputs], output, jobs=1)
+    summary = build([inputs], output, jobs=1, full=True)
+    assert summary.mode == "full" and summary.line().endswith("(full build: asked for)")
