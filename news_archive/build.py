@@ -34,7 +34,7 @@ from .writer import ArchiveWriter
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
 CHUNK = 16  # files per task sent to a parser process
-IN_FLIGHT_PER_JOB = 4  # chunks queued per process: enough to keep it busy, few enough to bound memory
+IN_FLIGHT_PER_JOB = 16  # chunks queued per process: enough to keep it busy, few enough to bound memory
 
 
 class BuildFailed(Exception):

@@ -8,6 +8,7 @@ other outlets' markup. Text outside any ``<p>`` becomes a paragraph of its own s
 from __future__ import annotations
 
 import re
+from html import escape
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -37,6 +38,7 @@ INLINE = {
 }
 BOLD = ("b", "strong")
 BLOCKS = {"p", "li", "blockquote", *HEADINGS}
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # An inline element holding any of these is walked as a box, not read as part of a paragraph.
 INLINE_BREAKERS = {"p", "img", "figure", "div", "li"}
 # A <li> or <blockquote> holding any of these is walked as a box of paragraphs.
@@ -121,6 +123,21 @@ def unwrap_image_proxy(url: str) -> tuple[str, str | None]:
     if match:
         return match.group("target"), url
     return url, None
+
+
+def outer_html(node: Tag | NavigableString) -> str:
+    """A node's HTML, attributes in source order (bs4's str() is 3.5x slower: its formatter runs per node)."""
+    if isinstance(node, Comment):
+        return f"<!--{node}-->"
+    if isinstance(node, NavigableString):
+        return escape(node, quote=False)
+    attributes = "".join(
+        f' {name}="{escape(" ".join(value) if isinstance(value, list) else value)}"'
+        for name, value in node.attrs.items()
+    )
+    if node.name in VOID_ELEMENTS:
+        return f"<{node.name}{attributes}/>"
+    return f"<{node.name}{attributes}>{''.join(map(outer_html, node.children))}</{node.name}>"
 
 
 # bs4's find() builds a matcher per call; these plain walks are several times faster on small trees.
@@ -368,7 +385,7 @@ class _Walker:
             nodes_html = list(nodes[0].children)
         else:
             nodes_html = nodes
-        html = None if _plain(nodes) else "".join(str(node) for node in nodes_html)
+        html = None if _plain(nodes) else "".join(map(outer_html, nodes_html))
         self.body.paragraphs.append(Paragraph(position, kind, text, html))
         for node in nodes:
             if isinstance(node, Tag):

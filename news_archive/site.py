@@ -7,7 +7,6 @@ the same files (``site_files/`` links to them) so an installed plugin serves the
 
 from __future__ import annotations
 
-import copy
 import sqlite3
 import weakref
 from functools import lru_cache
@@ -29,8 +28,14 @@ def _metadata() -> dict:
 
 
 def metadata() -> dict:
-    """A fresh copy: Datasette merges metadata sources into the dicts it is given."""
-    return copy.deepcopy(_metadata())
+    """A fresh copy of the dicts: Datasette merges metadata sources into the dicts it is given (it
+    replaces lists and strings, never changes them, so those are shared). Asked for dozens of times
+    per page: deepcopy took 3 ms of a 40 ms page."""
+    return _copy_dicts(_metadata())
+
+
+def _copy_dicts(value):
+    return {key: _copy_dicts(item) for key, item in value.items()} if isinstance(value, dict) else value
 
 
 def database_metadata() -> dict:

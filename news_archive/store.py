@@ -34,7 +34,13 @@ TABLES = {
         },
         "pk": "id",
         "foreign_keys": [("outlet_id", "outlets", "id")],
-        "indexes": [["outlet_id"], ["section"], ["year"], ["published"], ["language", "script"]],
+        # One index per default facet column, led by it: a page filtered on it is read in published
+        # order and its other default facets counted from the index alone (at 100k articles,
+        # ?year=2021 took 120 ms with single-column indexes).
+        "indexes": [
+            ["outlet_id", "published", "section", "year"], ["section", "published", "outlet_id", "year"],
+            ["year", "published", "outlet_id", "section"], ["published"], ["language", "script"],
+        ],
     },
     "article_authors": {
         "columns": {"id": int, "article_id": int, "author_id": int, "position": int},
@@ -133,8 +139,7 @@ where places.latitude is not null""",
 }
 
 # Faster bulk loading into a file nobody else has open yet; the build renames it into place at the end.
-BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000",
-                 "PRAGMA temp_store = MEMORY")
+BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -64000")
 # Set before the first table: lets each build give back the pages that replaced rows and merged FTS
 # segments leave free (PRAGMA incremental_vacuum), without VACUUM, which would renumber the rowids
 # that articles_fts shares with articles.
@@ -196,7 +201,7 @@ def link_target(base_url: str, href: str) -> tuple[str | None, int | None]:
 class RowBuffer:
     """Collects rows per table and inserts them in large batches: one insert per row is ~10x slower."""
 
-    def __init__(self, db: sqlite_utils.Database, batch_size: int = 20_000):
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 5_000):
         self.db = db
         self.batch_size = batch_size
         self.rows: dict[str, list[dict]] = defaultdict(list)

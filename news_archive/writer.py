@@ -47,8 +47,9 @@ class ArchiveWriter:
         self.next_id = {
             table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
         }
-        # Ids of each article's child rows inserted by this build, so replacing it needs no index.
-        self.spans: dict[int, dict[str, tuple[int, int]]] = {}
+        # The first and last + 1 ids of each article's rows in CHILD_TABLES, flat, for articles this
+        # build inserted: replacing one then needs no index (a full build makes them at the end).
+        self.spans: dict[int, tuple[int, ...]] = {}
         self.current: dict[int, Current | None] = {}
         self.touched: set[int] = set()  # articles whose versions changed: is_current, version_count
         self.added: set[int] = set()  # articles (re)written by this build
@@ -154,7 +155,7 @@ class ArchiveWriter:
         self.rows.add("articles", [{**store.article_row(article, source_file=parsed.source.name, authors=authors,
                                                        mentions=parsed.places), "rowid": rowid}])
         self.search.add("articles", rowid, texts["articles"][0])
-        span = {}
+        span = []
         paragraph_ids = {}
         first = self.next_id["paragraphs"]
         for i, p in enumerate(body.paragraphs):
@@ -165,7 +166,7 @@ class ArchiveWriter:
              "html": p.html}
             for i, p in enumerate(body.paragraphs)
         ))
-        span["paragraphs"] = self._take("paragraphs", len(body.paragraphs))
+        span += self._take("paragraphs", len(body.paragraphs))
         first = self.next_id["figures"]
         for i, f in enumerate(body.figures):
             self.search.add("figures", first + i, texts["figures"][i])
@@ -174,7 +175,7 @@ class ArchiveWriter:
              "proxied_url": f.proxied_url, "alt": f.alt, "caption": f.caption, "credit": f.credit}
             for i, f in enumerate(body.figures)
         ))
-        span["figures"] = self._take("figures", len(body.figures))
+        span += self._take("figures", len(body.figures))
         first = self.next_id["links"]
         self.rows.add("links", (
             {"id": first + i, "article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position),
@@ -187,22 +188,22 @@ class ArchiveWriter:
         )
         if len(self.link_targets) >= self.rows.batch_size:
             self._flush_link_targets()
-        span["links"] = self._take("links", len(body.links))
+        span += self._take("links", len(body.links))
         first = self.next_id["article_authors"]
         self.rows.add("article_authors", (
             {"id": first + i, "article_id": aid, "author_id": store.author_id(author.name),
              "position": author.position}
             for i, author in enumerate(article.authors)
         ))
-        span["article_authors"] = self._take("article_authors", len(article.authors))
+        span += self._take("article_authors", len(article.authors))
         first = self.next_id["article_places"]
         self.rows.add("article_places", (
             {"id": first + i, "article_id": aid, "place_id": m.place_id, "mentions": m.count,
              "first_position": m.first_position}
             for i, m in enumerate(parsed.places)
         ))
-        span["article_places"] = self._take("article_places", len(parsed.places))
-        self.spans[aid] = span
+        span += self._take("article_places", len(parsed.places))
+        self.spans[aid] = tuple(span)
         self.added.add(aid)
 
     def _next_article_rowid(self) -> int:
@@ -223,7 +224,8 @@ class ArchiveWriter:
         self.search.flush()
         span = self.spans.pop(aid, None)
         if span:  # inserted by this build: its rows are id ranges
-            where = {table: ("id >= ? and id < ?", list(ids)) for table, ids in span.items()}
+            where = {table: ("id >= ? and id < ?", list(span[2 * i:2 * i + 2]))
+                     for i, table in enumerate(CHILD_TABLES)}
         else:
             where = {table: ("article_id = ?", [aid]) for table in CHILD_TABLES}
         for table, (fts_table, columns) in fts.SEARCH_TABLES.items():

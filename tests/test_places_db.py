@@ -82,7 +82,8 @@ def test_map_page_loads_the_cluster_map(served):
 
 
 def test_filter_and_facet_articles_by_place_and_country(served, archive_db):
-    data = get(served, "/archive/articles.json?_shape=objects&places__arraycontains=曼谷&_facet_array=places").json()
+    data = get(served, "/archive/articles.json?_shape=objects&places__arraycontains=曼谷&_facet_array=places"
+               "&_facet_array=countries").json()
     assert SEED_ID in {row["id"] for row in data["rows"]}
     assert data["filtered_table_rows_count"] == archive_db.execute(
         "select count(*) from article_places join places on places.id = place_id where name = '曼谷'").fetchone()[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .normalize import normalize
-from .terms import pieces
+from .terms import PIECES
 
 # Stands where spaces or punctuation separate a word from Han characters, so 11月 does not match "11 月".
 # A private-use character: unicode61 keeps it as a token; in texts and searches such characters only separate.
@@ -16,17 +16,19 @@ def index_text(text: str) -> str:
     中国人 -> "中国 国人 人", so a 2-character term is one token, a longer one a phrase of bigrams, and
     a 1-character term the prefix query 中* (every occurrence starts a bigram or ends a run).
     """
+    # terms.pieces() inlined: this runs on every paragraph of every build.
     tokens: list[str] = []
-    previous = None
-    for piece in pieces(normalize(text)):
-        if piece.spaced and piece.han != previous.han:
+    end = previous_han = None
+    for match in PIECES.finditer(normalize(text)):
+        run, han = match.group(), match.group(1) is not None
+        if end is not None and match.start() > end and han != previous_han:
             tokens.append(BOUNDARY)
-        if piece.han:
-            tokens += bigrams(piece.text)
-            tokens.append(piece.text[-1])
+        if han:
+            tokens += [run[i : i + 2] for i in range(len(run) - 1)]
+            tokens.append(run[-1])
         else:
-            tokens.append(piece.text)
-        previous = piece
+            tokens.append(run)
+        end, previous_han = match.end(), han
     return " ".join(tokens)
 
 

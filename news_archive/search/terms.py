@@ -13,7 +13,7 @@ HAN_CHARS = "\u3005\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3
 # A piece is a run of Han characters or a word (letters and digits of any other script);
 # everything else separates pieces, as unicode61 separates tokens.
 WORD_CHAR = f"[^\\W_{HAN_CHARS}]"
-_PIECES = re.compile(f"([{HAN_CHARS}]+)|{WORD_CHAR}+")
+PIECES = re.compile(f"([{HAN_CHARS}]+)|{WORD_CHAR}+")
 _TERMS = re.compile(r'"([^"]*)"?|[^\s"]+')
 _PREFIX = re.compile(f"{WORD_CHAR}\\*+$")
 
@@ -31,7 +31,7 @@ class Term(NamedTuple):
 
 def pieces(text: str) -> Iterator[Piece]:
     end = None
-    for match in _PIECES.finditer(text):
+    for match in PIECES.finditer(text):
         yield Piece(match.group(), match.group(1) is not None, end is not None and match.start() > end)
         end = match.end()
 
