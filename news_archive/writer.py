@@ -9,8 +9,11 @@ archive (counts, current versions, links between archived articles) is settled o
 from __future__ import annotations
 
 import json
+import re
+from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
@@ -47,9 +50,11 @@ class ArchiveWriter:
         self.next_id = {
             table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
         }
-        # The first and last + 1 ids of each article's rows in CHILD_TABLES, flat, for articles this
-        # build inserted: replacing one then needs no index (a full build makes them at the end).
-        self.spans: dict[int, tuple[int, ...]] = {}
+        # Articles this build inserted take consecutive ids in each CHILD_TABLES table, so an article's
+        # rows run from its first ids to the next inserted article's: replacing one needs no index
+        # (a full build makes them at the end). Flat arrays: 100,000 articles hold 4 MB.
+        self.slots: dict[int, int] = {}  # article id -> its place in first_ids
+        self.first_ids = array("q")  # len(CHILD_TABLES) per inserted article
         self.current: dict[int, Current | None] = {}
         self.touched: set[int] = set()  # articles whose versions changed: is_current, version_count
         self.added: set[int] = set()  # articles (re)written by this build
@@ -155,7 +160,8 @@ class ArchiveWriter:
         self.rows.add("articles", [{**store.article_row(article, source_file=parsed.source.name, authors=authors,
                                                        mentions=parsed.places), "rowid": rowid}])
         self.search.add("articles", rowid, texts["articles"][0])
-        span = []
+        self.slots[aid] = len(self.first_ids) // len(CHILD_TABLES)
+        self.first_ids.extend(self.next_id[table] for table in CHILD_TABLES)
         paragraph_ids = {}
         first = self.next_id["paragraphs"]
         for i, p in enumerate(body.paragraphs):
@@ -166,7 +172,7 @@ class ArchiveWriter:
              "html": p.html}
             for i, p in enumerate(body.paragraphs)
         ))
-        span += self._take("paragraphs", len(body.paragraphs))
+        self._take("paragraphs", len(body.paragraphs))
         first = self.next_id["figures"]
         for i, f in enumerate(body.figures):
             self.search.add("figures", first + i, texts["figures"][i])
@@ -175,7 +181,7 @@ class ArchiveWriter:
              "proxied_url": f.proxied_url, "alt": f.alt, "caption": f.caption, "credit": f.credit}
             for i, f in enumerate(body.figures)
         ))
-        span += self._take("figures", len(body.figures))
+        self._take("figures", len(body.figures))
         first = self.next_id["links"]
         self.rows.add("links", (
             {"id": first + i, "article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position),
@@ -188,22 +194,21 @@ class ArchiveWriter:
         )
         if len(self.link_targets) >= self.rows.batch_size:
             self._flush_link_targets()
-        span += self._take("links", len(body.links))
+        self._take("links", len(body.links))
         first = self.next_id["article_authors"]
         self.rows.add("article_authors", (
             {"id": first + i, "article_id": aid, "author_id": store.author_id(author.name),
              "position": author.position}
             for i, author in enumerate(article.authors)
         ))
-        span += self._take("article_authors", len(article.authors))
+        self._take("article_authors", len(article.authors))
         first = self.next_id["article_places"]
         self.rows.add("article_places", (
             {"id": first + i, "article_id": aid, "place_id": m.place_id, "mentions": m.count,
              "first_position": m.first_position}
             for i, m in enumerate(parsed.places)
         ))
-        span += self._take("article_places", len(parsed.places))
-        self.spans[aid] = tuple(span)
+        self._take("article_places", len(parsed.places))
         self.added.add(aid)
 
     def _next_article_rowid(self) -> int:
@@ -213,19 +218,20 @@ class ArchiveWriter:
         self.next_id["articles"] += 1
         return rowid
 
-    def _take(self, table: str, count: int) -> tuple[int, int]:
-        first = self.next_id[table]
+    def _take(self, table: str, count: int) -> None:
         self.next_id[table] += count
-        return first, first + count
 
     def _delete_article(self, aid: int) -> None:
         """Remove an article's rows and index entries (a newer version replaces it, or its file is gone)."""
         self.rows.flush()
         self.search.flush()
-        span = self.spans.pop(aid, None)
-        if span:  # inserted by this build: its rows are id ranges
-            where = {table: ("id >= ? and id < ?", list(span[2 * i:2 * i + 2]))
-                     for i, table in enumerate(CHILD_TABLES)}
+        slot = self.slots.pop(aid, None)
+        if slot is not None:  # inserted by this build: its rows are id ranges
+            width = len(CHILD_TABLES)
+            firsts = self.first_ids[slot * width:(slot + 1) * width]
+            ends = self.first_ids[(slot + 1) * width:(slot + 2) * width] or [self.next_id[t] for t in CHILD_TABLES]
+            where = {table: ("id >= ? and id < ?", [first, end])
+                     for table, first, end in zip(CHILD_TABLES, firsts, ends)}
         else:
             where = {table: ("article_id = ?", [aid]) for table in CHILD_TABLES}
         for table, (fts_table, columns) in fts.SEARCH_TABLES.items():
@@ -313,9 +319,13 @@ class ArchiveWriter:
             "select links.id, articles.url, links.href from links join articles on articles.id = links.article_id"
             " where links.target_article_id is null and links.id not in (select link_id from temp.link_targets)"
             f" and links.domain in ({', '.join('?' * len(domains))})", domains
-        ).fetchall()
+        )
+        # Resolving a link costs ~20 us (urljoin, canonical_url, a hash), and at 100,000 articles
+        # 150,000 links are candidates: only hrefs naming an added article's last path segment are.
+        mentions = _added_article_keys(self.db, self.added)
         resolved = [(target, link_id) for link_id, base, href in candidates
-                    if (target := store.link_target(base, href)[1]) in self.added]
+                    if (mentions is None or mentions.search(unquote(href)))
+                    and (target := store.link_target(base, href)[1]) in self.added]
         self.db.conn.executemany("update links set target_article_id = ? where id = ?", resolved)
 
     def _respell_authors(self) -> None:
@@ -328,6 +338,20 @@ class ArchiveWriter:
                 " where article_id = ? order by position", [aid])]
             self.db.execute("update articles set authors = ? where id = ?",
                             [json.dumps(names, ensure_ascii=False), aid])
+
+
+def _added_article_keys(db: sqlite_utils.Database, added: set[int]) -> re.Pattern | None:
+    """A pattern finding the last path segment (or the query) of any added article's URL in an href;
+    None when some URL has no distinctive part, so that every href must be checked."""
+    keys = set()
+    for chunk in _chunks(sorted(added), 500):
+        for (url,) in db.execute(f"select url from articles where id in ({', '.join('?' * len(chunk))})", chunk):
+            parts = urlsplit(url)
+            key = next((s for s in reversed(unquote(parts.path).split("/")) if s), "") or unquote(parts.query)
+            if len(key) < 4:
+                return None
+            keys.add(key)
+    return re.compile("|".join(map(re.escape, sorted(keys)))) if keys else None
 
 
 def _chunks(items: list, size: int):

@@ -114,6 +114,6 @@ def test_spliced_bytes_never_crash_the_parser(tmp_path_factory, seed, at, drop, 
     at %= len(data) + 1
     path = tmp_path_factory.getbasetemp() / "spliced.md"
     path.write_bytes(data[:at] + insert + data[at + drop:])
-    parsed = parse_file(SourceFile(path, path.name))
+    parsed = parse_file(SourceFile(str(path), path.name))
     assert (parsed.article is None) != (parsed.error is None)
     assert not (parsed.error or "").startswith("parser failed"), parsed.error
