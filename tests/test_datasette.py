@@ -190,3 +190,20 @@ def test_other_databases_get_no_archive_configuration(tmp_path):
     sqlite3.connect(other).execute("create table articles (id integer primary key)").connection.commit()
     ds = Datasette([str(other)])
     assert get(ds, "/other.json").json()["queries"] == []
+
+
+def test_startup_freezes_what_lives_as_long_as_the_server(archive_path, tmp_path):
+    import gc
+
+    gc.unfreeze()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    asyncio.run(Datasette([str(other)]).invoke_startup())
+    assert gc.get_freeze_count() == 0  # not an archive: left alone
+    asyncio.run(Datasette([str(archive_path)]).invoke_startup())
+    assert gc.get_freeze_count() > 10_000
+
+
+def test_articles_pages_hold_30_rows(served):
+    data = get(served, "/archive/articles.json?_shape=objects").json()
+    assert len(data["rows"]) == 30 and data["next"]
