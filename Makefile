@@ -8,10 +8,13 @@ BIN := $(VENV)/bin
 .PHONY: serve test build install clean
 
 serve: build
-	$(BIN)/datasette serve -i archive.db --setting suggest_facets off --setting sql_time_limit_ms 3000 --port 8001
+	$(BIN)/datasette serve -i archive.db --inspect-file counts.json \
+		--setting suggest_facets off --setting sql_time_limit_ms 3000 --port 8001
 
+# Incremental: only new and changed files are parsed. Table counts for the immutable server.
 build: install
 	$(BIN)/python build_db.py seeds -o archive.db
+	$(BIN)/datasette inspect archive.db --inspect-file counts.json
 
 test: install
 	$(BIN)/python -m pytest
@@ -25,4 +28,4 @@ $(VENV)/installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) archive.db .pytest_cache
+	rm -rf $(VENV) archive.db counts.json .pytest_cache

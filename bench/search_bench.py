@@ -51,7 +51,7 @@ GROUPS = {
 SETTINGS = {"default settings": {}, "suggest_facets off": {"suggest_facets": False}}
 FTS_TABLES = {
     "articles_fts": "select sum(length(cast(title as blob))) from articles"
-    " union all select sum(length(cast(text as blob))) from paragraphs",
+    " union all select sum(length(cast(lead as blob))) from articles",
     "paragraphs_fts": "select sum(length(cast(text as blob))) from paragraphs",
     "figures_fts": "select sum(length(cast(caption as blob))) + sum(length(cast(credit as blob))) from figures",
 }

@@ -1,0 +1,203 @@
+"""Datasette page latency on a built archive, each page against a baseline timed in the same run.
+
+    python bench/page_bench.py [--db archive.db] [--reps 20] [--baseline-reps 3] [--only TEXT]
+
+Serves --db as we serve it (`datasette serve -i archive.db --inspect-file counts.json` with
+settings.json: immutable, table counts from `datasette inspect`, named `archive`, our plugins and the
+metadata they give archive databases) and times pages with Datasette's
+in-process client, warm: every URL is fetched once untimed, then --reps times. Prints median and p95
+(nearest rank) in ms against the p95 targets of issue 6, and for JSON pages the rows returned and
+the rows matched (filtered_table_rows_count).
+
+Baselines, --baseline-reps times each, printed as the ratio baseline median / our median:
+- the articles pages on a second instance with Datasette's default settings (facet suggestions on),
+  except a time limit high enough for every query to finish;
+- the ?_search= pages against the LIKE scan a user without full-text search would run
+  (?text__contains=TERM: the same page, first rows plus count(*)).
+
+Ends with a markdown summary table. Targets are printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from datasette.app import Datasette
+from datasette.cli import inspect_ as datasette_inspect
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = json.loads((ROOT / "settings.json").read_text())
+# Only the time limit changes from Datasette's defaults: its 1 s would cut the slow baseline queries short.
+DEFAULT_SETTINGS = {"sql_time_limit_ms": 60_000}
+# The query string datasette-cluster-map's JavaScript adds to the page's own URL to fetch its markers.
+MAP_QUERY = "_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects"
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    target_ms: float | None = None  # p95 target; None: printed for information only
+    baseline: str | None = None  # "defaults" (the same path on Datasette's defaults) or a path on ours
+
+
+def pages() -> list[Page]:
+    biden, china, beijing = quote("拜登"), quote("中国"), quote("北京")
+    return [
+        # As a user first sees it: the default facets in metadata.yml apply.
+        Page("articles page", "/archive/articles", 50, "defaults"),
+        # Two facets asked for by name (both are default facets too: Datasette shows each once).
+        Page("two facets", "/archive/articles?_facet=outlet_id&_facet=year", 50, "defaults"),
+        # A facet value clicked: the page narrowed to a year, its default facets counted within it.
+        Page("facet click", "/archive/articles?year=2021", 50, "defaults"),
+        Page("search 拜登 json", f"/archive/paragraphs.json?_search={biden}", 100,
+             f"/archive/paragraphs.json?text__contains={biden}"),
+        Page("search 拜登 html", f"/archive/paragraphs?_search={biden}"),
+        Page("search 中国 json", f"/archive/paragraphs.json?_search={china}", 300,
+             f"/archive/paragraphs.json?text__contains={china}"),
+        Page("search 中国 html", f"/archive/paragraphs?_search={china}"),
+        Page("search query 中国", f"/archive/search?q={china}", 150),
+        # The view with latitude/longitude columns, so the page draws the cluster map.
+        Page("map 北京 html", f"/archive/article_place_map?place={beijing}", 200),
+        Page("map 北京 json", f"/archive/article_place_map.json?place={beijing}&{MAP_QUERY}", 200),
+    ]
+
+
+@dataclass
+class Timing:
+    status: int
+    ms: list[float]
+    rows: int | None = None  # rows returned (JSON pages only)
+    matches: int | None = None  # filtered_table_rows_count (JSON table pages only)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ms)
+
+    @property
+    def p95(self) -> float:
+        return sorted(self.ms)[math.ceil(0.95 * len(self.ms)) - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=Path("archive.db"), help="a built archive (default ./archive.db)")
+    parser.add_argument("--reps", type=int, default=20, help="timed runs of each page (default 20)")
+    # Baselines take up to seconds a run, with little spread: a few runs give the same median.
+    parser.add_argument("--baseline-reps", type=int, default=3, help="timed runs of each baseline (default 3)")
+    parser.add_argument("--only", default="", help="run only the pages whose label contains this text")
+    args = parser.parse_args(argv)
+    if not args.db.is_file():
+        print(f"SKIP: no database at {args.db}; build one with build_db.py or pass --db PATH")
+        return 0
+    selected = [page for page in pages() if args.only in page.label]
+    if not selected:
+        parser.error(f"--only {args.only!r} matches no page: " + ", ".join(page.label for page in pages()))
+
+    with tempfile.TemporaryDirectory(prefix="page_bench.") as scratch:
+        db = args.db.resolve()
+        # Our templates (row-archive-articles.html ...) and metadata.yml name the database "archive".
+        if db.stem != "archive":
+            Path(scratch, "archive.db").symlink_to(db)
+            db = Path(scratch, "archive.db")
+        print_counts(db)
+        asyncio.run(run(db, selected, args.reps, args.baseline_reps))
+    return 0
+
+
+def print_counts(db: Path) -> None:
+    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    articles, paragraphs = (conn.execute(f"select count(*) from {table}").fetchone()[0]
+                            for table in ("articles", "paragraphs"))
+    conn.close()
+    print(f"{db.resolve()}: {articles:,} articles, {paragraphs:,} paragraphs, {db.stat().st_size / 1e6:,.0f} MB")
+
+
+async def inspect_(db: Path) -> dict:
+    """What `datasette inspect` writes for the database: table counts, hash and size."""
+    return await datasette_inspect([str(db)], [])
+
+
+async def run(db: Path, selected: list[Page], reps: int, baseline_reps: int) -> None:
+    # No metadata passed: plugins/archive_metadata.py gives archive databases metadata.yml, as in serving.
+    # Table counts come from `datasette inspect`, as the README serves the archive (--inspect-file).
+    inspect_data = await inspect_(db)
+    ours = Datasette(immutables=[str(db)], settings=SETTINGS, inspect_data=inspect_data)
+    defaults = Datasette(immutables=[str(db)], settings=DEFAULT_SETTINGS)
+    print(f"settings {SETTINGS}; baseline instance {DEFAULT_SETTINGS}, otherwise Datasette's defaults")
+    print(f"{reps} timed runs per page, {baseline_reps} per baseline, after one untimed run; times in ms\n")
+    summary = []
+    for page in selected:
+        timing = await measure(ours, page.path, reps)
+        met = verdict(timing, page.target_ms)
+        target = f"< {page.target_ms:.0f}" if page.target_ms else "-"
+        print(f"{pad(page.label, 18)} {describe(timing)}  target p95 {target:<5} {met:<6}  {unquote(page.path)}")
+        ratio = "-"
+        if page.baseline:
+            instance, path = (defaults, page.path) if page.baseline == "defaults" else (ours, page.baseline)
+            base = await measure(instance, path, baseline_reps)
+            if base.status == 200 and timing.status == 200:
+                ratio = f"{base.median / timing.median:.1f}x"
+            where = "the same page on Datasette's defaults" if page.baseline == "defaults" else unquote(path)
+            print(f"{'  baseline':<18} {describe(base)}  baseline/ours {ratio}  {where}")
+        summary.append((page.label, timing, target, met, ratio))
+    print("\n| page | median ms | p95 ms | target p95 ms | met | baseline/ours |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for label, timing, target, met, ratio in summary:
+        median, p95 = (f"{timing.median:.1f}", f"{timing.p95:.1f}") if timing.ms else ("-", "-")
+        print(f"| {label} | {median} | {p95} | {target} | {met} | {ratio} |")
+
+
+async def measure(ds: Datasette, path: str, reps: int) -> Timing:
+    response = await ds.client.get(path)  # untimed: warms SQLite's and Datasette's caches
+    ms = []
+    # Stops at a failure in a timed run too (a query near the time limit can fail only sometimes).
+    while response.status_code == 200 and len(ms) < reps:
+        started = time.perf_counter()
+        response = await ds.client.get(path)
+        ms.append((time.perf_counter() - started) * 1000)
+    if response.status_code != 200:
+        print(f"  HTTP {response.status_code} for {unquote(path)}: {response.text[:300]}")
+        return Timing(response.status_code, [])
+    if "json" not in response.headers.get("content-type", ""):
+        return Timing(200, ms)
+    data = response.json()
+    return Timing(200, ms, len(data["rows"]), data.get("filtered_table_rows_count"))
+
+
+def describe(timing: Timing) -> str:
+    if timing.status != 200:
+        return f"status {timing.status} FAILED"
+    rows = "-" if timing.rows is None else timing.rows
+    matches = "-" if timing.matches is None else f"{timing.matches:,}"
+    return f"status 200  rows {rows:>4}  matches {matches:>7}  median {timing.median:7.1f}  p95 {timing.p95:7.1f}"
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify to a width in terminal columns: a Han character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - columns)
+
+
+def verdict(timing: Timing, target_ms: float | None) -> str:
+    if timing.status != 200:
+        return "FAILED"
+    if target_ms is None:
+        return "info"
+    return "MET" if timing.p95 < target_ms else "MISSED"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
