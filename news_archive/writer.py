@@ -24,7 +24,7 @@ from .urls import domain_of
 if TYPE_CHECKING:
     from .build import Parsed
 
-CHILD_TABLES = ("paragraphs", "figures", "links", "article_authors", "article_places")
+CHILD_TABLES = store.DENSE_ID_TABLES  # the tables holding an article's rows, by article_id
 
 
 @dataclass(slots=True)
