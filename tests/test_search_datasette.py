@@ -15,6 +15,7 @@ from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS, archive_db, archive_pa
 from test_search_oracle import draw_queries
 
 from news_archive.build import build
+from news_archive import site
 from news_archive.ids import stable_id
 from news_archive.search import normalize, patterns
 
@@ -102,7 +103,7 @@ def canned(ds, q, fmt=".json?_shape=array&"):
     return get(ds, f"/archive/search{fmt}q={quote(q)}")
 
 
-def test_canned_search_ranks_openings_then_latest(served, archive_db):
+def test_canned_search_ranks_openings_then_best_paragraphs(served, archive_db):
     rows = canned(served, "芬太尼").json()
     texts = {
         row_id: normalize(title + "\n" + (body or ""))
@@ -111,11 +112,11 @@ def test_canned_search_ranks_openings_then_latest(served, archive_db):
             " where article_id = articles.id) from articles")
     }
     assert {r["id"] for r in rows} == oracle_ids(texts.items(), "芬太尼")
-    # No title or lead names fentanyl, so all five come latest first; the seed is among them.
+    # No title or lead names fentanyl, so all five come by their best paragraph (bm25): first the
+    # seed, which is about fentanyl, with that paragraph as its excerpt.
     assert [r["rank"] for r in rows] == [None] * 5
-    assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
-    seed = next(r for r in rows if r["id"] == stable_id(SEED_URL))
-    assert "<mark>芬太尼</mark>" in seed["excerpt_html"]
+    assert rows[0]["id"] == stable_id(SEED_URL)
+    assert "<mark>芬太尼</mark>" in rows[0]["excerpt_html"]
 
 
 def test_canned_search_title_and_lead_matches_rank_first(served, archive_db):
@@ -242,3 +243,15 @@ def test_other_databases_keep_datasette_search_semantics(with_english_database, 
     suffix = "&_searchmode=raw" if mode else ""
     data = get(ds, f"/english/docs.json?_search={quote(query)}{suffix}&_shape=objects").json()
     assert sorted(r["id"] for r in data["rows"]) == want
+
+
+def test_canned_search_takes_the_latest_paragraphs_of_a_very_common_word(served):
+    # The same SQL with its threshold at 10 paragraphs instead of 20,000, so seeds/ has such words.
+    sql = site.database_metadata()["queries"]["search"]["sql"]
+    assert sql.count("20000") == 2
+    sql = sql.replace("20000", "10")
+    rows = get(served, f"/archive.json?_shape=array&sql={quote(sql)}&q={quote('翻译')}").json()
+    later = [r for r in rows if r["rank"] is None]
+    assert len(rows) == 20 and len(later) == 20  # no title or lead says 翻译 (translation)
+    assert [r["published"] for r in later] == sorted((r["published"] for r in later), reverse=True)
+    assert all("<mark>翻译</mark>" in r["excerpt_html"] for r in later)
