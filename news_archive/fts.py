@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from .model import Article
-from .search import index_text
+from .search import index_normalized, index_text, normalize
 
 # table -> (FTS table, the table's columns it indexes). FTS rowids are the tables' rowids.
 SEARCH_TABLES = {
@@ -58,11 +58,26 @@ def indexed(*texts: str | None) -> tuple[str, ...]:
 
 def article_index_texts(article: Article) -> dict[str, list[tuple[str, ...]]]:
     """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
+    body = article.body
+    texts = [article.title, article.lead, *(p.text for p in body.paragraphs)]
+    texts += [text for f in body.figures for text in (f.caption, f.credit)]
+    tokens = iter([index_normalized(text) if text else "" for text in _normalize_each(texts)])
     return {
-        "articles": [indexed(article.title, article.lead)],
-        "paragraphs": [indexed(p.text) for p in article.body.paragraphs],
-        "figures": [indexed(f.caption, f.credit) for f in article.body.figures],
+        "articles": [(next(tokens), next(tokens))],
+        "paragraphs": [(next(tokens),) for _ in body.paragraphs],
+        "figures": [(next(tokens), next(tokens)) for _ in body.figures],
     }
+
+
+def _normalize_each(texts: list[str | None]) -> list[str]:
+    """normalize() of each text in one call: it keeps every character's place, and a call per
+    paragraph cost 0.3 ms an article in OpenCC's per-call overhead alone."""
+    joined = normalize("\n".join(text or "" for text in texts))
+    normalized, start = [], 0
+    for text in texts:
+        normalized.append(joined[start:start + len(text or "")])
+        start += len(text or "") + 1
+    return normalized
 
 
 class SearchIndexBuffer:

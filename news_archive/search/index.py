@@ -16,10 +16,15 @@ def index_text(text: str) -> str:
     中国人 -> "中国 国人 人", so a 2-character term is one token, a longer one a phrase of bigrams, and
     a 1-character term the prefix query 中* (every occurrence starts a bigram or ends a run).
     """
+    return index_normalized(normalize(text))
+
+
+def index_normalized(normalized: str) -> str:
+    """index_text of a text already normalize()d (normalizing many texts in one call is cheaper)."""
     # terms.pieces() inlined: this runs on every paragraph of every build.
     tokens: list[str] = []
     end = previous_han = None
-    for match in PIECES.finditer(normalize(text)):
+    for match in PIECES.finditer(normalized):
         run, han = match.group(), match.group(1) is not None
         if end is not None and match.start() > end and han != previous_han:
             tokens.append(BOUNDARY)
