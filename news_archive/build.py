@@ -63,6 +63,12 @@ class Parsed:
     link_targets: list[tuple[str | None, int | None]] = field(default_factory=list)  # store.link_target per link
     unchanged: bool = False  # the file's bytes hash to what the archive already holds
 
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(file, level, message): an error when the file could not be read, else its warnings."""
+        if self.error:
+            return [(self.source.name, "error", self.error)]
+        return [(self.source.name, "warning", warning) for warning in dict.fromkeys(self.article.warnings)]
+
 
 @dataclass
 class Summary:
@@ -322,11 +328,10 @@ def _write(path: Path, tasks: list[tuple[SourceFile, str | None]], gone: list[st
             summary.removed = len(gone)
             for parsed in parse_stream(tasks, jobs, progress):
                 if parsed.unchanged:
-                    db.execute("update versions set file_mtime_ns = ? where id = ?",
-                               [parsed.source.mtime_ns, store.version_id(parsed.source.name)])
+                    writer.note_unchanged(parsed)
                     continue
                 summary.parsed += 1
-                problems = _problems(parsed)
+                problems = parsed.problems()
                 summary.problems.extend(problems)
                 if strict and problems:
                     file, _, message = problems[0]
@@ -353,8 +358,3 @@ def _write(path: Path, tasks: list[tuple[SourceFile, str | None]], gone: list[st
     finally:
         db.close()
 
-
-def _problems(parsed: Parsed) -> list[tuple[str, str, str]]:
-    if parsed.error:
-        return [(parsed.source.name, "error", parsed.error)]
-    return [(parsed.source.name, "warning", warning) for warning in parsed.article.warnings]

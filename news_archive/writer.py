@@ -50,6 +50,7 @@ class ArchiveWriter:
         self.next_id = {
             table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
         }
+        self.next_article_rowid = (db.execute("select max(rowid) from articles").fetchone()[0] or 0) + 1
         # Articles this build inserted take consecutive ids in each CHILD_TABLES table, so an article's
         # rows run from its first ids to the next inserted article's: replacing one needs no index
         # (a full build makes them at the end). Flat arrays: 100,000 articles hold 4 MB.
@@ -90,12 +91,15 @@ class ArchiveWriter:
             "feed_time": article.feed_time if article else None, "sha256": parsed.sha256,
             "size_bytes": parsed.size_bytes, "file_mtime_ns": parsed.source.mtime_ns, "is_current": 0,
         }])
-        problems = [("error", parsed.error)] if parsed.error else [("warning", w) for w in article.warnings]
         self.rows.add("build_errors", (
-            {"id": store.stable_id("build_error", parsed.source.name, message), "source_file": parsed.source.name,
-             "level": level, "error": message}
-            for level, message in dict.fromkeys(problems)
+            {"id": store.stable_id("build_error", file, message), "source_file": file, "level": level, "error": message}
+            for file, level, message in parsed.problems()
         ))
+
+    def note_unchanged(self, parsed: Parsed) -> None:
+        """A file whose time moved but whose bytes did not: remember the time, so it is not read again."""
+        self.db.execute("update versions set file_mtime_ns = ? where id = ?",
+                        [parsed.source.mtime_ns, store.version_id(parsed.source.name)])
 
     def load(self, parsed: Parsed) -> None:
         """Insert the rows of an article's newest remaining version, whose file did not change."""
@@ -162,64 +166,53 @@ class ArchiveWriter:
         self.search.add("articles", rowid, texts["articles"][0])
         self.slots[aid] = len(self.first_ids) // len(CHILD_TABLES)
         self.first_ids.extend(self.next_id[table] for table in CHILD_TABLES)
-        paragraph_ids = {}
-        first = self.next_id["paragraphs"]
-        for i, p in enumerate(body.paragraphs):
-            paragraph_ids[p.position] = first + i
-            self.search.add("paragraphs", first + i, texts["paragraphs"][i])
-        self.rows.add("paragraphs", (
-            {"id": first + i, "article_id": aid, "position": p.position, "kind": p.kind, "text": p.text,
-             "html": p.html}
-            for i, p in enumerate(body.paragraphs)
-        ))
-        self._take("paragraphs", len(body.paragraphs))
-        first = self.next_id["figures"]
-        for i, f in enumerate(body.figures):
-            self.search.add("figures", first + i, texts["figures"][i])
-        self.rows.add("figures", (
-            {"id": first + i, "article_id": aid, "position": f.position, "image_url": f.image_url,
-             "proxied_url": f.proxied_url, "alt": f.alt, "caption": f.caption, "credit": f.credit}
-            for i, f in enumerate(body.figures)
-        ))
-        self._take("figures", len(body.figures))
-        first = self.next_id["links"]
-        self.rows.add("links", (
-            {"id": first + i, "article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position),
-             "position": link.position, "href": link.href, "text": link.text, "title": link.title,
-             "domain": domain, "target_article_id": None}
-            for i, (link, (domain, _)) in enumerate(zip(body.links, parsed.link_targets))
-        ))
+        first = self._add_rows("paragraphs", [
+            {"article_id": aid, "position": p.position, "kind": p.kind, "text": p.text, "html": p.html}
+            for p in body.paragraphs
+        ])
+        paragraph_ids = {p.position: first + i for i, p in enumerate(body.paragraphs)}
+        for i, tokens in enumerate(texts["paragraphs"]):
+            self.search.add("paragraphs", first + i, tokens)
+        first = self._add_rows("figures", [
+            {"article_id": aid, "position": f.position, "image_url": f.image_url, "proxied_url": f.proxied_url,
+             "alt": f.alt, "caption": f.caption, "credit": f.credit}
+            for f in body.figures
+        ])
+        for i, tokens in enumerate(texts["figures"]):
+            self.search.add("figures", first + i, tokens)
+        first = self._add_rows("links", [
+            {"article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position), "position": link.position,
+             "href": link.href, "text": link.text, "title": link.title, "domain": domain, "target_article_id": None}
+            for link, (domain, _) in zip(body.links, parsed.link_targets)
+        ])
         self.link_targets.extend(
             (first + i, target) for i, (_, target) in enumerate(parsed.link_targets) if target is not None
         )
         if len(self.link_targets) >= self.rows.batch_size:
             self._flush_link_targets()
-        self._take("links", len(body.links))
-        first = self.next_id["article_authors"]
-        self.rows.add("article_authors", (
-            {"id": first + i, "article_id": aid, "author_id": store.author_id(author.name),
-             "position": author.position}
-            for i, author in enumerate(article.authors)
-        ))
-        self._take("article_authors", len(article.authors))
-        first = self.next_id["article_places"]
-        self.rows.add("article_places", (
-            {"id": first + i, "article_id": aid, "place_id": m.place_id, "mentions": m.count,
-             "first_position": m.first_position}
-            for i, m in enumerate(parsed.places)
-        ))
-        self._take("article_places", len(parsed.places))
+        self._add_rows("article_authors", [
+            {"article_id": aid, "author_id": store.author_id(author.name), "position": author.position}
+            for author in article.authors
+        ])
+        self._add_rows("article_places", [
+            {"article_id": aid, "place_id": m.place_id, "mentions": m.count, "first_position": m.first_position}
+            for m in parsed.places
+        ])
         self.added.add(aid)
 
     def _next_article_rowid(self) -> int:
-        if "articles" not in self.next_id:
-            self.next_id["articles"] = (self.db.execute("select max(rowid) from articles").fetchone()[0] or 0) + 1
-        rowid = self.next_id["articles"]
-        self.next_id["articles"] += 1
+        rowid = self.next_article_rowid
+        self.next_article_rowid += 1
         return rowid
 
-    def _take(self, table: str, count: int) -> None:
-        self.next_id[table] += count
+    def _add_rows(self, table: str, rows: list[dict]) -> int:
+        """Queue rows of a CHILD_TABLES table under its next ids; returns the first."""
+        first = self.next_id[table]
+        for i, row in enumerate(rows):
+            row["id"] = first + i
+        self.next_id[table] += len(rows)
+        self.rows.add(table, rows)
+        return first
 
     def _delete_article(self, aid: int) -> None:
         """Remove an article's rows and index entries (a newer version replaces it, or its file is gone)."""
