@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="page_bench.") as scratch:
         db = args.db.resolve()
-        # Our templates (row-archive-articles.html ...) and metadata.yml name the database "archive".
+        # The pages timed are /archive/… URLs.
         if db.stem != "archive":
             Path(scratch, "archive.db").symlink_to(db)
             db = Path(scratch, "archive.db")

@@ -1,7 +1,7 @@
 """What the article and author pages show, read from an archive database.
 
 Each function takes a sqlite3 connection and returns plain data for the row templates
-(templates/row-archive-articles.html, row-archive-authors.html); anything from the article files
+(templates/archive_row_article.html, archive_row_author.html); anything from the article files
 that is rendered as HTML has been through news_archive.sanitize.
 """
 
@@ -11,6 +11,7 @@ import sqlite3
 
 from markupsafe import Markup, escape
 
+from .excerpt import mark_html
 from .sanitize import clean_html, safe_url
 
 ARTICLE_SQL = """
@@ -65,11 +66,14 @@ order by articles.published desc, articles.id
 """
 
 
-def article(conn: sqlite3.Connection, article_id: int) -> dict | None:
+def article(conn: sqlite3.Connection, article_id: int, search: str | None = None) -> dict | None:
+    """The article; with a search (the search page's ?q=), its matches marked in the title and text,
+    the first one in the text (else the title) with id="first-match" for the link to scroll to."""
     rows = _rows(conn, ARTICLE_SQL, [article_id])
     if not rows:
         return None
     row = rows[0]
+    page_blocks = blocks(conn, article_id, row["url"], search)
     return {
         "id": row["id"],
         "title": row["title"],
@@ -83,11 +87,24 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict | None:
         "authors": _rows(conn, AUTHORS_SQL, [article_id]),
         "english_url": safe_url(row["english_url"]),
         "source_file": row["source_file"],
-        "blocks": blocks(conn, article_id, row["url"]),
+        "title_html": _first_match_in_title(mark_html(escape(row["title"] or ""), search), page_blocks),
+        "blocks": page_blocks,
         "links_to": _rows(conn, LINKS_TO_SQL, {"id": article_id}),
         "linked_from": _rows(conn, LINKED_FROM_SQL, {"id": article_id}),
         "versions": _rows(conn, VERSIONS_SQL, [article_id]),
     }
+
+
+FIRST_MATCH = '<mark id="first-match">'
+
+
+def _first_match_in_title(title_html: Markup, page_blocks: list[dict]) -> Markup:
+    """The title's first mark is the one to scroll to when the text has none."""
+    texts = [block.get("html", "") for block in page_blocks]
+    texts += [item["html"] for block in page_blocks for item in block.get("list_items", [])]
+    if any(FIRST_MATCH in str(text) for text in texts):
+        return title_html
+    return Markup(str(title_html).replace("<mark>", FIRST_MATCH, 1))
 
 
 def paragraph_html(paragraph: dict, base_url: str | None) -> Markup:
@@ -97,12 +114,17 @@ def paragraph_html(paragraph: dict, base_url: str | None) -> Markup:
     return clean_html(paragraph["html"], base_url)
 
 
-def blocks(conn: sqlite3.Connection, article_id: int, base_url: str | None) -> list[dict]:
+def blocks(conn: sqlite3.Connection, article_id: int, base_url: str | None, search: str | None = None) -> list[dict]:
     """Paragraphs and figures in reading order; consecutive list items grouped into one list."""
     items = [
-        {"type": "paragraph", "position": p["position"], "kind": p["kind"], "html": paragraph_html(p, base_url)}
+        {"type": "paragraph", "position": p["position"], "kind": p["kind"],
+         "html": mark_html(paragraph_html(p, base_url), search)}
         for p in _rows(conn, PARAGRAPHS_SQL, [article_id])
     ]
+    for item in items:
+        if "<mark>" in item["html"]:
+            item["html"] = Markup(str(item["html"]).replace("<mark>", FIRST_MATCH, 1))
+            break
     items += [figure(f) for f in _rows(conn, FIGURES_SQL, [article_id])]
     items.sort(key=lambda item: item["position"])
     grouped: list[dict] = []

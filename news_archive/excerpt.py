@@ -6,6 +6,9 @@ there is the same span of the original (Traditional script, full-width letters a
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from markupsafe import Markup, escape
 
 from .search import normalize, patterns
@@ -35,6 +38,24 @@ def highlight(text: str | None, search: str | None) -> str | None:
 
 def excerpt(text: str | None, search: str | None, before: int = 40, length: int = 160) -> str | None:
     """About ``length`` characters around the first match, as safe HTML; None when nothing matches."""
+    window = _window(text, search, before, length)
+    if window is None:
+        return None
+    start, end, spans = window
+    html = _marked(text, spans, start, end)
+    return str((ELLIPSIS if start else "") + html + (ELLIPSIS if end < len(text) else ""))
+
+
+def excerpt_text(text: str | None, search: str | None, before: int = 40, length: int = 160) -> str | None:
+    """The same passage as excerpt(), as plain text (for CSV)."""
+    window = _window(text, search, before, length)
+    if window is None:
+        return None
+    start, end, _ = window
+    return (ELLIPSIS if start else "") + text[start:end] + (ELLIPSIS if end < len(text) else "")
+
+
+def _window(text, search, before, length) -> tuple[int, int, list[tuple[int, int]]] | None:
     if not text:
         return None
     spans = match_spans(text, search or "")
@@ -42,9 +63,7 @@ def excerpt(text: str | None, search: str | None, before: int = 40, length: int 
         return None
     start = max(0, spans[0][0] - before)
     end = min(len(text), start + length)
-    inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
-    html = _marked(text, inside, start, end)
-    return str((ELLIPSIS if start else "") + html + (ELLIPSIS if end < len(text) else ""))
+    return start, end, [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
@@ -56,3 +75,21 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Ma
         position = span_end
     pieces.append(escape(text[position:end]))
     return Markup("").join(pieces)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_html(html: str, search: str | None) -> Markup:
+    """Safe HTML (already sanitized) with <mark> around matches in its text; a match that crosses a
+    tag is left unmarked."""
+    if not search:
+        return Markup(html)
+    pieces = []
+    for piece in _TAG.split(str(html)):
+        if not piece or piece.startswith("<"):
+            pieces.append(piece)
+            continue
+        text = unescape(piece)
+        pieces.append(str(_marked(text, match_spans(text, search), 0, len(text))))
+    return Markup("".join(pieces))

@@ -1,19 +1,29 @@
-"""Article and author pages, and figure thumbnails, for archive databases.
+"""The front page's overview, article and author pages, and figure thumbnails, for archive databases.
 
-The row pages of articles and authors get the data their templates (row-archive-articles.html,
-row-archive-authors.html) render from news_archive.article_page; image URL cells in the figures
+The front page and an archive database's page get what the archive holds (archive_overviews:
+news_archive.research.overview and its chart, for _archive_overview.html); the row pages of
+articles and authors get the data their templates (archive_row_article.html,
+archive_row_author.html) render from news_archive.article_page; image URL cells in the figures
 table and in query results show the image. Other databases are left alone.
 """
+
+import os
+import weakref
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
 from news_archive import article_page, site
+from news_archive.research import overview
+from news_archive.research.chart import Line, data_table, time_chart
 from news_archive.sanitize import safe_url
 
-# Row table -> (template variable, function that reads it)
-PAGES = {"articles": ("article", article_page.article), "authors": ("author", article_page.author)}
+# Row table -> (template variable, function that reads it: conn, id, the search page's ?q=)
+PAGES = {
+    "articles": ("article", article_page.article),
+    "authors": ("author", lambda conn, author_id, search: article_page.author(conn, author_id)),
+}
 IMAGE_COLUMNS = {"image_url", "proxied_url"}
 THUMBNAIL = Markup(
     '<a href="{0}" title="{0}" rel="nofollow noopener noreferrer">'
@@ -24,17 +34,70 @@ THUMBNAIL = Markup(
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table not in PAGES or request is None:
-        return None
+    if view_name == "index":
+        return overview_vars(datasette, request, list(datasette.databases))
+    # The database view also renders ?sql= results (query.html), which show no overview.
+    if view_name == "database" and not (request and request.args.get("sql")):
+        return overview_vars(datasette, request, [database])
+    if view_name == "row" and table in PAGES and request is not None:
+        return row_vars(datasette, request, database, table)
+    return None
 
+
+def overview_vars(datasette, request, names):
+    async def page_vars():
+        overviews = []
+        for name in names:
+            db = datasette.get_database(name)
+            if name.startswith("_") or not site.is_archive_database(db):
+                continue
+            actor = request.actor if request else None
+            if await datasette.permission_allowed(actor, "view-database", name, default=True):
+                overviews.append({"database": name, **await archive_overview(db)})
+        return {"archive_overviews": overviews}
+
+    return page_vars
+
+
+# Database -> ((mtime_ns, size) of its file, overview): the served file is immutable, a rebuilt
+# one has another time or size.
+_overviews: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def archive_overview(db) -> dict:
+    """overview.overview() of the database with its chart, computed once per file."""
+    key = _file_key(db.path)
+    cached = _overviews.get(db)
+    if cached and cached[0] == key:
+        return cached[1]
+    data = await db.execute_fn(overview.overview)
+    data = {**data, **_monthly_chart(data, db.name)}
+    _overviews[db] = (key, data)
+    return data
+
+
+def _file_key(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _monthly_chart(data: dict, database: str) -> dict:
+    months = data["months"]
+    lines = [Line(outlet["name"], outlet["counts"]) for outlet in data["monthly"]]
+    title = f"Articles per month by outlet in {database}"
+    return {"chart": time_chart(months, lines, stacked=True, title=title),
+            "chart_table": data_table(months, lines)}
+
+
+def row_vars(datasette, request, database, table):
     async def page_vars():
         db = datasette.get_database(database)
         pks = urlsafe_components(request.url_vars["pks"])
         if len(pks) != 1 or not pks[0].isdigit() or not site.is_archive_database(db):
             return {}
         name, read = PAGES[table]
-        row_id = int(pks[0])
-        return {name: await db.execute_fn(lambda conn: read(conn, row_id))}
+        row_id, search = int(pks[0]), request.args.get("q")
+        return {name: await db.execute_fn(lambda conn: read(conn, row_id, search))}
 
     return page_vars
 

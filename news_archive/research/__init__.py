@@ -1,0 +1,1 @@
+"""Research views over an archive: search, attention over time, sentences, the front page."""

@@ -1,0 +1,63 @@
+"""The front page in headless Chromium: the chart draws, the search box leads to the search page.
+
+Skips without /usr/bin/chromium or the playwright package (see tests/servers.py).
+"""
+
+import sqlite3
+import urllib.parse
+
+import pytest
+from db_fixtures import archive_path  # noqa: F401
+from servers import chromium, datasette_serve, local_only, require_browser
+
+from news_archive.research.overview import month_range
+
+sync_api = require_browser()
+
+
+@pytest.fixture(scope="module")
+def server(archive_path):
+    with datasette_serve(archive_path) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def months(archive_path):
+    with sqlite3.connect(archive_path) as conn:
+        return month_range([month for (month,) in conn.execute("select distinct substr(published, 1, 7) from articles")])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium(sync_api) as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    local_only(page, server)
+    yield page
+    context.close()
+
+
+def test_chart_draws_a_bar_group_per_month(page, server, months):
+    page.goto(server + "/", wait_until="load")
+    chart = page.locator(".archive-overview svg.time-chart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 800 and box["height"] > 200
+    assert page.locator(".archive-overview svg.time-chart g.bar").count() == len(months) == 95
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_search_box_submits_to_the_search_page(page, server):
+    page.goto(server + "/", wait_until="load")
+    page.locator(".archive-search input[name=q]").fill("王毅")
+    with page.expect_navigation() as navigation:
+        page.locator(".archive-search input[name=q]").press("Enter")
+    assert navigation.value.status == 200
+    url = urllib.parse.urlsplit(page.url)
+    assert url.path == "/archive/search"
+    assert urllib.parse.parse_qs(url.query) == {"q": ["王毅"]}
