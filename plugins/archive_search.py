@@ -7,8 +7,8 @@ Datasette's own escape_fts. It also adds search_highlight(text, q) and search_ex
 which return the original text as safe HTML with matches in <mark>.
 
 The articles table's own search (?_search= and its search box) finds articles whose title, lead or
-any paragraph matches: the index holds titles and leads (articles_fts) and paragraphs
-(paragraphs_fts) once each, and this filter joins them.
+any paragraph holds every term: the search engine of news_archive.research computes them once per
+search, and SQL looks each row up (news_archive.research.served).
 """
 
 import json
@@ -18,6 +18,7 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from news_archive import site
+from news_archive.research import served
 from news_archive.excerpt import excerpt, highlight
 from news_archive.search import MATCH_NOTHING, fts_query, term_queries
 
@@ -27,6 +28,8 @@ from news_archive.search import MATCH_NOTHING, fts_query, term_queries
 def prepare_connection(conn, database, datasette):
     if site.is_archive(conn):
         conn.create_function("escape_fts", 1, _escape_fts, deterministic=True)
+        path = datasette.get_database(database).path
+        conn.create_function("archive_search_matches", 2, served.matches_function(path), deterministic=True)
         conn.create_function("search_highlight", 2, highlight, deterministic=True)
         conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
         conn.create_function("search_terms", 1, _search_terms, deterministic=True)
@@ -41,15 +44,6 @@ def _escape_fts(search):
     return fts_query(search if isinstance(search, str) else "")
 
 
-# One clause per term, so an article matches when each term is in its title, its lead or any of its
-# paragraphs (not necessarily the same one).
-ARTICLE_TERM = (
-    "(rowid in (select rowid from articles_fts where articles_fts match :{param})"
-    " or id in (select article_id from paragraphs where id in"
-    " (select rowid from paragraphs_fts where paragraphs_fts match :{param})))"
-)
-
-
 COLUMN_SEARCH = "rowid in (select rowid from articles_fts where articles_fts match :{param})"
 SEARCHABLE_COLUMNS = ("title", "lead")
 
@@ -58,15 +52,22 @@ SEARCHABLE_COLUMNS = ("title", "lead")
 # of its own) has no search; this filter's "supports_search" must be the one that counts.
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
-    if table != "articles" or not site.is_archive_database(datasette.get_database(database)):
+    if table != "articles":
         return None
+    db = datasette.get_database(database)
+    if not site.is_archive_database(db):
+        return None
+    return _article_filters(request, db)
+
+
+async def _article_filters(request, db):
     search = request.args.get("_search", "")
     clauses, params, descriptions = [], {}, []
-    if search:
-        for query in term_queries(search) or [MATCH_NOTHING]:
-            name = f"archive_search_{len(params)}"
-            params[name] = query
-            clauses.append(ARTICLE_TERM.format(param=name))
+    if search.strip():
+        key = served.file_key(db.path)
+        await db.execute_fn(lambda conn: served.match_flags(conn, key, search))  # computed here, off SQL's path
+        params["archive_search"] = search
+        clauses.append("archive_search_matches(rowid, :archive_search)")
         descriptions.append(f'search matches "{search}"')
     for key in request.args:
         text = request.args[key]

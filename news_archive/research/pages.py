@@ -1,0 +1,116 @@
+"""What the search, series and sentences pages show, as plain data (the plugin renders it)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import engine as engine_module
+from . import kwic
+from .engine import Engine, Match
+from .params import SearchParams
+from .series import series
+
+FEED_SIZE = 50
+SENTENCE_BATCH = 40  # paragraphs read at a time while filling a page of sentences
+
+OUTLETS_SQL = "select id, coalesce(name, id) as name from outlets order by article_count desc, id"
+SENTENCE_PARAGRAPHS_SQL = """
+select paragraphs.id, paragraphs.text, articles.id, articles.title, articles.published,
+  coalesce(outlets.name, articles.outlet_id)
+from paragraphs join articles on articles.id = paragraphs.article_id
+left join outlets on outlets.id = articles.outlet_id
+where paragraphs.id in (select value from json_each(?))
+"""
+
+
+@dataclass
+class Searcher:
+    """One archive database file, as seen from one query thread's connection."""
+
+    engine: Engine
+    conn: sqlite3.Connection
+    file_key: tuple
+
+    def outlets(self) -> list[dict]:
+        return [{"id": row[0], "name": row[1]} for row in self.conn.execute(OUTLETS_SQL)]
+
+    def outlet_ids(self) -> set[str]:
+        return set(self.engine.catalog(self.conn, self.file_key).outlet_ids) - {""}
+
+    def match(self, params: SearchParams, query: str | None = None) -> Match:
+        return self.engine.match(self.conn, self.file_key, params.q if query is None else query, params)
+
+    def results(self, params: SearchParams) -> dict:
+        """The page of results the parameters ask for, with the totals (the JSON contract)."""
+        if not params.q:
+            return {"q": "", "total": 0, "paragraphs": 0, "page": params.page, "size": params.size,
+                    "pages": 0, "next_page": None, "results": []}
+        match = self.match(params)
+        pages = -(-match.total // params.size)
+        results = engine_module.page_of(self.conn, match, params.sort, params.page, params.size)
+        return {
+            "q": params.q, "total": match.total, "paragraphs": match.paragraphs, "page": params.page,
+            "size": params.size, "pages": pages,
+            "next_page": params.page + 1 if params.page < pages else None,
+            "results": results,
+        }
+
+    def other_totals(self, params: SearchParams) -> list[dict]:
+        """Totals of the queries compared with the first one."""
+        return [{"q": q, "total": self.match(params, q).total} for q in params.queries[1:]]
+
+    def series(self, params: SearchParams) -> dict:
+        catalog = self.engine.catalog(self.conn, self.file_key)
+        population = self.engine.filter_mask(self.conn, self.file_key, params)
+        matches = [self.match(params, q) for q in params.queries]
+        return {"measure": params.measure, "split": params.split,
+                **series(matches, population, catalog, params.by, params.split)}
+
+    def feed_entries(self, params: SearchParams) -> list[dict]:
+        match = self.match(params)
+        return engine_module.result_rows(self.conn, match, match.ordered("newest")[:FEED_SIZE], html=False)
+
+    def export_order(self, params: SearchParams) -> tuple[Match, np.ndarray]:
+        match = self.match(params)
+        return match, match.ordered(params.sort)
+
+    def export_chunk(self, match: Match, slots: np.ndarray) -> list[dict]:
+        return engine_module.result_rows(self.conn, match, slots, html=False)
+
+    def sentence_order(self, params: SearchParams) -> tuple[Match, np.ndarray]:
+        """The matching paragraphs of the matching articles: newest article first, then in reading order."""
+        match = self.match(params)
+        ids = match.paragraph_ids
+        slots = match.catalog.slots_of_paragraphs(ids)
+        return match, ids[np.lexsort((ids, match.catalog.newest_rank[slots]))]
+
+    def sentences(self, match: Match, paragraph_ids: np.ndarray, start: int, size: int) -> tuple[list[dict], int | None]:
+        """Lines from whole paragraphs, from the start-th matching paragraph, until at least ``size``
+        lines; and the ordinal to continue from (None at the end)."""
+        found: list[dict] = []
+        position = start
+        while position < len(paragraph_ids) and len(found) < size:
+            batch = paragraph_ids[position:position + SENTENCE_BATCH].tolist()
+            rows = {row[0]: row for row in self.conn.execute(SENTENCE_PARAGRAPHS_SQL, [json.dumps(batch)])}
+            for paragraph_id in batch:
+                position += 1
+                found += _sentence_rows(rows.get(paragraph_id), match.query)
+                if len(found) >= size:
+                    break
+        return found, (position if position < len(paragraph_ids) else None)
+
+
+def _sentence_rows(row, query: str) -> list[dict]:
+    if row is None:
+        return []
+    paragraph_id, text, article_id, title, published, outlet = row
+    return [
+        {"article_id": article_id, "title": title, "outlet": outlet, "published": published,
+         "paragraph_id": paragraph_id, "left": line.left, "match": line.match, "right": line.right,
+         "sentence": line.sentence}
+        for line in kwic.lines(text or "", query)
+    ]
