@@ -97,12 +97,14 @@ def _search_context(searcher, params, format_, request, base):
         if "by" in request.args and params.q:
             data["series"] = searcher.series(params)["series"]
         return {"data": data}
-    context = {"params": params, "results": results, "outlets": searcher.outlets(), "error": None}
+    outlets = searcher.outlets()
+    context = {"params": params, "results": results, "outlets": outlets, "error": None}
     if params.q:
         context["others"] = searcher.other_totals(params)
         context["series"] = series = searcher.series(params)
+        names = {outlet["id"]: outlet["name"] for outlet in outlets}
         lines = [
-            chart.Line(" · ".join(part for part in (line["q"], line["outlet"]) if part),
+            chart.Line(" · ".join(part for part in (line["q"], names.get(line["outlet"], line["outlet"])) if part),
                        [point["share" if params.measure == "share" else "articles"] for point in line["points"]])
             for line in series["series"]
         ]

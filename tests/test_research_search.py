@@ -290,3 +290,20 @@ def test_other_databases_keep_their_own_search_url(tmp_path):
     sqlite_utils.Database(other)["search"].insert({"id": 1, "word": "hello"}, pk="id")
     response = get(Datasette([str(other)]), "/other/search.json?_shape=array")
     assert response.json() == [{"id": 1, "word": "hello"}]
+
+
+def test_the_articles_table_search_is_the_same_match(ds, scan):
+    for search in ("拜登", "芬太尼 中美", "台灣"):
+        data = get(ds, f"/archive/articles.json?_search={quote(search)}&_col=id&_size=max&_shape=objects").json()
+        assert data["filtered_table_rows_count"] == len(scan.matching(search))
+        assert data["facet_results"]["outlet_id"]["results"]
+
+
+def test_the_table_search_sql_runs_on_its_own(archive_path, scan):
+    # "View and edit SQL" on the articles page: the function finds the matches without the page's hook.
+    from news_archive.research import served
+
+    served.clear()
+    sql = "select count(*) as n from articles where archive_search_matches(rowid, :s)"
+    rows = get(Datasette([str(archive_path)]), f"/archive.json?_shape=array&sql={quote(sql)}&s={quote('王毅')}").json()
+    assert rows == [{"n": len(scan.matching("王毅"))}]

@@ -52,12 +52,15 @@ def matches_function(path: str):
     seen: dict[str, bytes] = {}  # this connection's recent searches: one dict read per row
 
     def matches(rowid: int, search: str) -> int:
-        flags = seen.get(search)
-        if flags is None:
+        try:  # called once per row of the table: the common case in one expression
+            return seen[search][rowid]
+        except KeyError:
             if len(seen) > 8:
                 seen.clear()
-            flags = seen[search] = _flags_from_own_connection(path, key, search)
-        return flags[rowid] if 0 <= rowid < len(flags) else 0
+            seen[search] = _flags_from_own_connection(path, key, search)
+            return matches(rowid, search)
+        except IndexError:  # a rowid beyond the catalog: not an article the search saw
+            return 0
 
     return matches
 
