@@ -7,6 +7,7 @@ there is the same span of the original (Traditional script, full-width letters a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import unescape
 
 from markupsafe import Markup, escape
@@ -19,7 +20,7 @@ ELLIPSIS = "…"
 def match_spans(text: str, search: str) -> list[tuple[int, int]]:
     """Non-overlapping spans of every term's matches, in order."""
     normalized = normalize(text)
-    spans = sorted(m.span() for pattern in patterns(search) for m in pattern.finditer(normalized) if m.end() > m.start())
+    spans = sorted(m.span() for pattern in _patterns(search) for m in pattern.finditer(normalized) if m.end() > m.start())
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -27,6 +28,12 @@ def match_spans(text: str, search: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@lru_cache(maxsize=256)
+def _patterns(search: str) -> tuple:
+    """patterns() once per search: an export marks thousands of passages for the same one."""
+    return tuple(patterns(search))
 
 
 def highlight(text: str | None, search: str | None) -> str | None:

@@ -28,8 +28,8 @@ from news_archive.search import MATCH_NOTHING, fts_query, term_queries
 def prepare_connection(conn, database, datasette):
     if site.is_archive(conn):
         conn.create_function("escape_fts", 1, _escape_fts, deterministic=True)
-        path = datasette.get_database(database).path
-        conn.create_function("archive_search_matches", 2, served.matches_function(path), deterministic=True)
+        for (name, arguments), function in served.search_functions(datasette.get_database(database).path).items():
+            conn.create_function(name, arguments, function, deterministic=True)
         conn.create_function("search_highlight", 2, highlight, deterministic=True)
         conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
         conn.create_function("search_terms", 1, _search_terms, deterministic=True)
@@ -65,9 +65,9 @@ async def _article_filters(request, db):
     clauses, params, descriptions = [], {}, []
     if search.strip():
         key = served.file_key(db.path)
-        await db.execute_fn(lambda conn: served.match_flags(conn, key, search))  # computed here, off SQL's path
+        await db.execute_fn(lambda conn: served.remember(conn, key, search))  # computed here, off SQL's path
         params["archive_search"] = search
-        clauses.append("archive_search_matches(rowid, :archive_search)")
+        clauses.append("archive_search_matches(rowid, archive_search_id(:archive_search))")
         descriptions.append(f'search matches "{search}"')
     for key in request.args:
         text = request.args[key]

@@ -304,6 +304,6 @@ def test_the_table_search_sql_runs_on_its_own(archive_path, scan):
     from news_archive.research import served
 
     served.clear()
-    sql = "select count(*) as n from articles where archive_search_matches(rowid, :s)"
+    sql = "select count(*) as n from articles where archive_search_matches(rowid, archive_search_id(:s))"
     rows = get(Datasette([str(archive_path)]), f"/archive.json?_shape=array&sql={quote(sql)}&s={quote('王毅')}").json()
     assert rows == [{"n": len(scan.matching("王毅"))}]

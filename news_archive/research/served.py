@@ -1,10 +1,10 @@
-"""The one search Engine a Datasette process uses, and the SQL function the articles table's search uses.
+"""The one search Engine a Datasette process uses, and the SQL functions the articles table's search uses.
 
 The articles table's ?_search= (Datasette's own table page) filters with
-``archive_search_matches(rowid, :search)``: the Engine finds the matching articles once per search,
-and SQL only looks each row up in one byte per article, instead of mapping every matching
-paragraph to its article for the rows, the count and each facet. The SQL stays self-contained
-("View and edit SQL" runs it as it is).
+``archive_search_matches(rowid, archive_search_id(:archive_search))``: the Engine finds the matching
+articles once per search, and SQL only looks each row up in one byte per article, instead of
+mapping every matching paragraph to its article for the rows, the count and each facet. The SQL
+stays self-contained ("View and edit SQL" runs it as it is).
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from itertools import count
 
 from .engine import Engine
 from .params import SearchParams
 
 ENGINE = Engine()
-_FLAGS: dict[tuple, bytes] = {}  # (file key, search) -> one byte per article rowid, 1 where it matches
-_KEEP = 64
+_KEEP = 64  # searches remembered
+_numbers: dict[tuple, int] = {}  # (file key, search) -> its number
+_flags: dict[int, bytes] = {}  # number -> one byte per article rowid, 1 where the article matches
+_next_number = count(1)
 _lock = threading.Lock()
 
 
@@ -28,49 +31,52 @@ def file_key(path: str) -> tuple:
     return (path, stat.st_mtime_ns, stat.st_size)
 
 
-def match_flags(conn: sqlite3.Connection, key: tuple, search: str) -> bytes:
-    flags = _FLAGS.get((key, search))
-    if flags is None:
-        flags = ENGINE.match(conn, key, search, SearchParams()).mask.view("uint8").tobytes()
-        with _lock:
-            _FLAGS[(key, search)] = flags
-            while len(_FLAGS) > _KEEP:
-                del _FLAGS[next(iter(_FLAGS))]
-    return flags
+def remember(conn: sqlite3.Connection, key: tuple, search: str) -> int:
+    """The number of the search's matches, computing them if they are not remembered."""
+    number = _numbers.get((key, search))
+    if number is not None and number in _flags:
+        return number
+    flags = ENGINE.match(conn, key, search, SearchParams()).mask.view("uint8").tobytes()
+    with _lock:
+        number = _numbers[(key, search)] = next(_next_number)
+        _flags[number] = flags
+        while len(_numbers) > _KEEP:
+            oldest = next(iter(_numbers))
+            _flags.pop(_numbers.pop(oldest), None)
+    return number
 
 
 def clear() -> None:
     """Forget every computed match (benchmarks time searches from scratch)."""
     ENGINE.clear()
     with _lock:
-        _FLAGS.clear()
+        _numbers.clear()
+        _flags.clear()
 
 
-def matches_function(path: str):
-    """archive_search_matches(rowid, search) for connections to the database file at path."""
+def search_functions(path: str) -> dict:
+    """SQL functions for connections to the database file at path: {(name, argument count): function}.
+
+    archive_search_id(search) is deterministic with a constant argument, so SQLite calls it once per
+    statement; archive_search_matches(rowid, number) then costs one lookup per row (a text argument
+    would cost a conversion per row: 60 % more).
+    """
     key = file_key(path)
-    seen: dict[str, bytes] = {}  # this connection's recent searches: one dict read per row
 
-    def matches(rowid: int, search: str) -> int:
-        try:  # called once per row of the table: the common case in one expression
-            return seen[search][rowid]
-        except KeyError:
-            if len(seen) > 8:
-                seen.clear()
-            seen[search] = _flags_from_own_connection(path, key, search)
-            return matches(rowid, search)
+    def search_id(search: str) -> int:
+        # Runs inside the caller's query, so it reads through a connection of its own.
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return remember(conn, key, search)
+        finally:
+            conn.close()
+
+    def matches(rowid: int, number: int) -> int:
+        try:
+            return _flags[number][rowid]
         except IndexError:  # a rowid beyond the catalog: not an article the search saw
             return 0
+        except KeyError:
+            raise LookupError(f"search {number} is no longer remembered; run the query again") from None
 
-    return matches
-
-
-def _flags_from_own_connection(path: str, key: tuple, search: str) -> bytes:
-    # Called from inside a query on the caller's connection, so it reads through a connection of its own.
-    if (key, search) in _FLAGS:
-        return _FLAGS[(key, search)]
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return match_flags(conn, key, search)
-    finally:
-        conn.close()
+    return {("archive_search_id", 1): search_id, ("archive_search_matches", 2): matches}
