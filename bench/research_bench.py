@@ -5,13 +5,12 @@ each page against the LIKE scan a user without full-text search would run, timed
 
 Serves --db as bench/page_bench.py does (its helpers: immutable, table counts from `datasette inspect`,
 settings.json, named `archive`, our plugins) and times pages with Datasette's in-process client.
-Every timed request starts from cold search caches: the plugin's ENGINE.clear() runs before each
-one (it forgets cached term matches and filters; the per-database catalog stays, and so does SQLite's
-page cache, warmed by two untimed requests to each page first), and so does
-news_archive.research.served.clear() where it exists (the matches the articles table's ?_search=
-keeps). Right after each timed request the same URL is fetched again without clearing: the "repeat"
-column, what a user paging or re-sorting sees. The first search request of the process (before any warm-up) is timed once, with the catalog
-load inside it.
+Every timed request starts from cold search caches: news_archive.research.served.clear() runs
+before each one (the engine forgets cached term matches and filters, the articles table's search its
+matches; the per-database catalog stays, and so does SQLite's page cache, warmed by two untimed
+requests to each page first). Right after each timed request the same URL is fetched again without
+clearing: the "repeat" column, what a user paging or re-sorting sees. Startup (which loads the catalog) and the first
+search request of the process, before any warm-up, are timed once.
 
 Baselines, --baseline-reps times each after one untimed run, timed with sqlite3 on the same file
 (immutable URI): for each query word the articles whose title or some paragraph contains it
@@ -48,12 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from page_bench import SETTINGS, Timing, inspect_, pad, print_counts  # noqa: E402
 
 from news_archive.research import catalog as catalog_module  # noqa: E402
-from news_archive_plugins.archive_research import ENGINE  # noqa: E402
-
-try:  # the matches the articles table's ?_search= remembers, where the project has them
-    from news_archive.research import served
-except ImportError:
-    served = None
+from news_archive.research import served  # noqa: E402
 
 WARMUPS = 2
 CSV_TARGET_ROWS_PER_S = 20_000
@@ -174,11 +168,10 @@ def biggest_outlet(db: Path) -> str:
 async def run(db: Path, outlet: str, selected: list[Page], reps: int, baseline_reps: int) -> None:
     inspect_data = await inspect_(db)
     ds = Datasette(immutables=[str(db)], settings=SETTINGS, inspect_data=inspect_data)
-    await ds.invoke_startup()
     print(f"settings {SETTINGS}; outlet with most articles: {outlet}")
     print(f"{reps} timed runs per page, each after clearing the search caches, after {WARMUPS} untimed runs;"
           f" {baseline_reps} per LIKE baseline after one untimed run; times in ms\n")
-    await first_request(ds)
+    await startup_and_first_request(ds)
     results = []
     with connect(db) as conn:
         baselines: dict[tuple, tuple[Timing, int]] = {}
@@ -197,8 +190,8 @@ async def run(db: Path, outlet: str, selected: list[Page], reps: int, baseline_r
     print(f"\nprocess RSS after the run: {current_rss_mb():,.0f} MB now, {peak:,.0f} MB peak (getrusage ru_maxrss)")
 
 
-async def first_request(ds: Datasette) -> None:
-    """The first search of a fresh process: it loads the database's catalog (timed inside it)."""
+async def startup_and_first_request(ds: Datasette) -> None:
+    """Startup (our plugin loads each archive's catalog there) and the first search of the process."""
     loads: list[float] = []
     original = catalog_module.load
 
@@ -211,15 +204,17 @@ async def first_request(ds: Datasette) -> None:
 
     catalog_module.load = timed_load
     try:
-        path = Page("search?q=中国", None).path
         started = time.perf_counter()
-        response = await ds.client.get(path)
+        await ds.invoke_startup()
+        startup_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        response = await ds.client.get(Page("search?q=中国", None).path)
         ms = (time.perf_counter() - started) * 1000
     finally:
         catalog_module.load = original
-    load = f"{loads[0]:.0f} ms" if loads else "not called (catalog already loaded, or not our ENGINE)"
-    print(f"first search request of the process (status {response.status_code}): {ms:.0f} ms;"
-          f" catalog load inside it: {load}\n")
+    load = f"{loads[0]:.0f} ms" if loads else "not called (the catalog was already loaded)"
+    print(f"startup: {startup_ms:.0f} ms (catalog load inside it: {load}); "
+          f"first search request of the process (status {response.status_code}): {ms:.0f} ms\n")
 
 
 async def measure(ds: Datasette, page: Page, reps: int) -> Result:
@@ -249,11 +244,9 @@ async def measure(ds: Datasette, page: Page, reps: int) -> Result:
 
 
 def clear_caches() -> None:
-    """Cold search caches: the plugin's ENGINE forgets its matches (its catalog stays), and so does
-    the articles table's search, when news_archive.research.served keeps matches of its own."""
-    ENGINE.clear()
-    if served is not None and hasattr(served, "clear"):
-        served.clear()
+    """Cold search caches: the search engine and the articles table's search forget their matches
+    (the catalog stays)."""
+    served.clear()
 
 
 def describe_response(result: Result, response) -> None:

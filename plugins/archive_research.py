@@ -43,6 +43,18 @@ def register_routes(datasette):
     ]
 
 
+@hookimpl
+def startup(datasette):
+    async def load_catalogs():
+        # Once per process and file (0.7 s at 100,000 articles), before the first search instead of in it.
+        for name, db in datasette.databases.items():
+            if not name.startswith("_") and site.is_archive_database(db):
+                key = served.file_key(db.path)
+                await db.execute_fn(lambda conn, key=key: ENGINE.catalog(conn, key))
+
+    return load_catalogs
+
+
 async def _searcher_call(datasette, request, work):
     """Run work(searcher, params) on one of the database's query threads."""
     name = request.url_vars["database"]
