@@ -110,7 +110,7 @@ def _search_context(searcher, params, format_, request, base):
             data["series"] = searcher.series(params)["series"]
         return {"data": data}
     outlets = searcher.outlets()
-    context = {"params": params, "results": results, "outlets": outlets, "error": None}
+    context = {"params": params, "results": results, "outlets": outlets, "sections": searcher.sections(), "error": None}
     if params.q:
         context["others"] = searcher.other_totals(params)
         context["series"] = series = searcher.series(params)

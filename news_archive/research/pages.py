@@ -38,6 +38,9 @@ class Searcher:
     def outlets(self) -> list[dict]:
         return [{"id": row[0], "name": row[1]} for row in self.conn.execute(OUTLETS_SQL)]
 
+    def sections(self) -> list[str]:
+        return self.engine.catalog(self.conn, self.file_key).sections
+
     def outlet_ids(self) -> set[str]:
         return set(self.engine.catalog(self.conn, self.file_key).outlet_ids) - {""}
 
