@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from .writer import ArchiveWriter
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
 CHUNK = 16  # files per task sent to a parser process
 IN_FLIGHT_PER_JOB = 16  # chunks queued per process: enough to keep it busy, few enough to bound memory
+PARENT_CHECK_SECONDS = 0.5
 
 
 class BuildFailed(Exception):
@@ -167,6 +169,19 @@ def _parse_chunk(tasks: list[tuple[SourceFile, str | None]]) -> list[Parsed]:
     return [parse_file(source, known) for source, known in tasks]
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In each parser process: exit once the build's main process is gone. Killed with SIGKILL (the
+    OOM killer, kill -9), it cannot stop its pool, and the parsers would wait on its queue forever,
+    holding the half-written database open."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress: bool) -> Iterator[Parsed]:
     """Parsed files in the order given, parsed by ``jobs`` processes with a bounded number of files in
     flight, so memory stays flat however large the archive (results are written as they come)."""
@@ -178,7 +193,7 @@ def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress
                 bar.update()
             return
         chunks = (tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK))
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),))
         try:
             pending = deque(pool.submit(_parse_chunk, chunk) for chunk in islice(chunks, jobs * IN_FLIGHT_PER_JOB))
             while pending:

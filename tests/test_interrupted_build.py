@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -135,3 +136,41 @@ def test_unwritable_output_folder(tmp_path):
         _fails_cleanly(output, output.read_bytes(), "Permission denied")
     finally:
         tmp_path.chmod(0o755)
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(child) for child in (Path(f"/proc/{pid}/task/{pid}/children").read_text().split())}
+    except FileNotFoundError:
+        return set()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited child waits for its new parent to reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc (Linux)")
+def test_a_killed_build_leaves_no_parser_process_behind(tmp_path):
+    process = subprocess.Popen(BUILD + ["-o", str(tmp_path / "archive.db"), "-j", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while len(workers := _children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(workers) >= 2, "the build ended before its parser processes started"
+        os.kill(process.pid, signal.SIGKILL)  # the main process only, as the OOM killer does
+        process.wait()
+        deadline = time.monotonic() + 5
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_running(pid) for pid in workers), "parser processes outlived the build by 5 s"
+    finally:  # whatever happened, nothing of this test keeps running
+        for pid in workers | _children(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
