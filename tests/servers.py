@@ -72,3 +72,15 @@ def chromium(sync_api):
 def local_only(page, base: str) -> None:
     """Refuse every request that leaves the test server: the tests need no network (images, map tiles)."""
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+
+
+@contextlib.contextmanager
+def local_page(browser, base: str, width: int = 1280, height: int = 900, **options):
+    """A new page of its own browser context that reaches only the test server (local_only)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    try:
+        page = context.new_page()
+        local_only(page, base)
+        yield page
+    finally:
+        context.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from db_fixtures import SEED_URL, SEEDS, SEED_FILE
-from servers import chromium, datasette_serve, local_only, require_browser
+from servers import chromium, datasette_serve, local_page, require_browser
 
 from news_archive.build import build
 from news_archive.ids import stable_id
@@ -37,11 +37,8 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     """A page that reaches only the test server: the tests need no network, so images fail to load."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    local_only(page, server)
-    yield page
-    context.close()
+    with local_page(browser, server, width=1200) as page:
+        yield page
 
 
 def _open_article(page, server, url) -> list[str]:

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 from db_fixtures import archive_path  # noqa: F401
-from servers import chromium, datasette_serve, local_only, require_browser
+from servers import chromium, datasette_serve, local_page, require_browser
 
 from news_archive.research.overview import month_range
 
@@ -35,11 +35,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    local_only(page, server)
-    yield page
-    context.close()
+    with local_page(browser, server) as page:
+        yield page
 
 
 def test_chart_draws_a_bar_group_per_month(page, server, months):

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 from db_fixtures import archive_db, archive_path  # noqa: F401
-from servers import chromium, datasette_serve, local_only, require_browser
+from servers import chromium, datasette_serve, local_page, require_browser
 from test_research_search import Scan
 
 sync_api = require_browser()
@@ -33,9 +33,7 @@ def test_search_filter_page_open_and_download(server, scan, tmp_path):
     outlet, year = "nyt", "2020"
     want = scan.matching(WORD, {"outlet": [outlet], "from": f"{year}-01-01", "to": f"{year}-12-31"})
     assert len(want) > 20, "the filtered search needs a second page"
-    with chromium(sync_api) as browser:
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
-        local_only(page, server)
+    with chromium(sync_api) as browser, local_page(browser, server, accept_downloads=True) as page:
         page.goto(server + "/", wait_until="load")
         page.screenshot(path=str(tmp_path / "front-page.png"), full_page=True)
         page.fill("input[name=q]", WORD)
