@@ -1,24 +1,36 @@
-"""Give every archive database the configuration in metadata.yml.
+"""Give every archive database the configuration in metadata.yml, on Datasette 0.65 and 1.0.
 
-``datasette .`` reads metadata.yml itself; this hook makes plain ``datasette serve archive.db`` (or
+``datasette .`` reads metadata.yml itself; these hooks make plain ``datasette serve archive.db`` (or
 a database file with another name) get the same titles, descriptions, facets and canned queries.
+news_archive.site_config shapes them for each version; the user's own metadata wins.
 """
 
 from datasette import hookimpl
 
-from news_archive import site
+from news_archive import site, site_config
+from news_archive.datasette_compat import keeps_metadata_internally
+
+
+def archive_names(datasette) -> list[str]:
+    return [name for name, db in datasette.databases.items()
+            if not name.startswith("_") and site.is_archive_database(db)]
+
+
+# optionalhook: Datasette 1.0 has no get_metadata or canned_queries hook; startup() serves it instead.
+@hookimpl(optionalhook=True)
+def get_metadata(datasette, key, database, table):
+    return site_config.hook_metadata(archive_names(datasette))
+
+
+@hookimpl(optionalhook=True)
+def canned_queries(datasette, database, actor):
+    if database in archive_names(datasette):
+        return site_config.queries()
+    return None
 
 
 @hookimpl
-def get_metadata(datasette, key, database, table):
-    configured = (datasette._metadata_local or {}).get("databases") or {}
-    names = [
-        name for name, db in datasette.databases.items()
-        if name not in configured and not name.startswith("_") and site.is_archive_database(db)
-    ]
-    if not names:
-        return None
-    metadata = site.metadata()
-    database_config = metadata.pop("databases")[site.CONFIGURED_DATABASE]
-    metadata["databases"] = {name: database_config for name in names}
-    return metadata
+def startup(datasette):
+    if keeps_metadata_internally(datasette):
+        return lambda: site_config.configure(datasette, archive_names(datasette))
+    return None

@@ -15,6 +15,7 @@ from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
 from news_archive import article_page, site
+from news_archive.datasette_compat import can_view_database
 from news_archive.research import overview
 from news_archive.research.chart import Line, data_table, time_chart
 from news_archive.sanitize import safe_url
@@ -52,7 +53,7 @@ def overview_vars(datasette, request, names):
             if name.startswith("_") or not site.is_archive_database(db):
                 continue
             actor = request.actor if request else None
-            if await datasette.permission_allowed(actor, "view-database", name, default=True):
+            if await can_view_database(datasette, actor, name):
                 overviews.append({"database": name, **await archive_overview(db)})
         return {"archive_overviews": overviews}
 

@@ -16,6 +16,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, Forbidden, NotFound, Response
 
 from news_archive import site
+from news_archive.datasette_compat import ensure_can_view_database
 from news_archive.research import atom, chart, params as search_params, served
 from news_archive.research.kwic import WIDTH
 from news_archive.research.pages import Searcher
@@ -62,7 +63,7 @@ async def _searcher_call(datasette, request, work):
         db = datasette.get_database(name)
     except KeyError:
         raise NotFound(f"Database not found: {name}")
-    await datasette.ensure_permissions(request.actor, [("view-database", name), "view-instance"])
+    await ensure_can_view_database(datasette, request.actor, name)
     file_key = served.file_key(db.path)
 
     def run(conn):
