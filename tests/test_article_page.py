@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 from datasette.plugins import pm
+from datasette_json import sql_path
 from db_fixtures import SEED_FILE, SEED_URL, SEEDS, archive_db, archive_path  # noqa: F401
 
 from news_archive.build import build
@@ -132,9 +133,9 @@ def test_raw_columns_stay_below_and_json_is_unchanged(served, archive_db):
     html = page(served, f"/archive/articles/{SEED_ID}")
     table = html.select_one(".row-columns table.rows-and-columns")
     assert [th["data-column"] for th in table.select("th")] == [c.name for c in archive_db["articles"].columns]
-    path = f"/archive/articles/{SEED_ID}.json"
+    path = f"/archive/articles/{SEED_ID}.json?_shape=objects"
     data = get(served, path).json()
-    assert data["rows"] == [list(archive_db.execute("select * from articles where id = ?", [SEED_ID]).fetchone())]
+    assert data["rows"] == list(archive_db["articles"].rows_where("id = ?", [SEED_ID]))
     plugin = pm.unregister(name="archive_pages.py")
     try:
         without_plugin = get(served, path).json()
@@ -185,7 +186,7 @@ def test_figures_table_and_queries_show_thumbnails(served, archive_db):
     image_url = archive_db.execute(
         "select image_url from figures where article_id = ? order by position limit 1", [SEED_ID]).fetchone()[0]
     for path in (f"/archive/figures?article_id={SEED_ID}",
-                 f"/archive?sql=select+image_url+from+figures+where+article_id+%3D+{SEED_ID}"):
+                 sql_path("archive", sql=f"select image_url from figures where article_id = {SEED_ID}")):
         img = page(served, path).select_one(f'td.col-image_url a[href="{image_url}"] img')
         assert img is not None, path
         assert (img["src"], img["loading"], img["referrerpolicy"]) == (image_url, "lazy", "no-referrer")

@@ -3,11 +3,15 @@
 import asyncio
 import csv
 import io
+import json
 import shutil
 import sqlite3
+import tomllib
 
 import pytest
+import yaml
 from datasette.app import Datasette
+from datasette_json import queries_path, shown_count, sql_path, table_data, table_url
 from db_fixtures import ROOT, SEED_URL, archive_db, archive_path  # noqa: F401
 
 from news_archive.ids import stable_id
@@ -30,7 +34,7 @@ def served(archive_path):
 def config_dir(archive_path, tmp_path_factory):
     """Like `datasette .` in the repository root: metadata.yml, plugins/, templates/ beside the db."""
     directory = tmp_path_factory.mktemp("site")
-    for name in ("metadata.yml", "settings.json", "plugins", "templates"):
+    for name in ("metadata.yml", "settings.json", "datasette.yaml", "plugins", "templates"):
         (directory / name).symlink_to(ROOT / name)
     shutil.copy(archive_path, directory / "archive.db")
     return Datasette([str(directory / "archive.db")], config_dir=directory)
@@ -38,12 +42,12 @@ def config_dir(archive_path, tmp_path_factory):
 
 @pytest.mark.parametrize("table", TABLES)
 def test_each_table_json_and_csv(served, archive_db, table):
-    response = get(served, f"/archive/{table}.json?_shape=objects&_size=5")
+    response = get(served, table_url(f"/archive/{table}.json?_size=5"))
     assert response.status_code == 200
-    data = response.json()
+    data = table_data(response.json())
     columns = [c.name for c in archive_db[table].columns]
     assert data["columns"] == columns
-    assert data["filtered_table_rows_count"] == archive_db[table].count
+    assert data["count"] == shown_count(archive_db[table].count)
     assert len(data["rows"]) == min(5, archive_db[table].count)
     assert get(served, f"/archive/{table}").status_code == 200  # the HTML page, with its next-page link
     response = get(served, f"/archive/{table}.csv?_size=max")
@@ -54,41 +58,59 @@ def test_each_table_json_and_csv(served, archive_db, table):
 
 
 def test_site_title_and_descriptions_come_from_metadata(served):
-    metadata = get(served, "/-/metadata.json").json()
-    assert metadata["title"] == "Chinese-language news archive"
+    assert "<h1>Chinese-language news archive</h1>" in get(served, "/").text
     html = get(served, "/archive/articles").text
     assert "One row per article (canonical URL)" in html
     assert "Publication time, UTC ISO 8601" in html  # column descriptions show on the table page
+    # The instance's license shows on every page that names none, as 0.65 does by itself (1.0 does not).
+    assert '<a href="https://www.apache.org/licenses/LICENSE-2.0">' in html
+    assert "GeoNames data CC BY 4.0" in get(served, "/archive/places").text  # a table's own wins
+
+
+def test_the_users_metadata_wins_and_ours_fills_the_rest(archive_path):
+    mine = {"title": "My archive", "databases": {"archive": {"tables": {"articles": {"description": "Mine"}}}}}
+    ds = Datasette([str(archive_path)], metadata=mine)
+    assert "<h1>My archive</h1>" in get(ds, "/").text
+    html = get(ds, "/archive/articles").text
+    assert "Mine" in html and "One row per article" not in html and "Publication time, UTC ISO 8601" in html
+    assert set(table_data(get(ds, table_url("/archive/articles.json")).json())["facets"]) == {"outlet_id", "section", "year"}
+
+
+def test_canned_queries_run_where_ad_hoc_sql_is_off(archive_path):
+    # Configuration, as queries in datasette.yaml are: 1.0 runs them without execute-sql (trusted).
+    ds = Datasette([str(archive_path)], settings={"default_allow_sql": False})
+    assert get(ds, sql_path("archive", ".json", sql="select 1")).status_code == 403
+    assert _query(ds, "articles_by_author", author="Olivia")[0]["author"] == "Olivia Wang"
 
 
 def test_default_facets_and_newest_first(served, archive_db):
-    data = get(served, "/archive/articles.json?_shape=objects").json()
-    assert set(data["facet_results"]) == {"outlet_id", "section", "year"}
-    outlets = {f["value"]: f["count"] for f in data["facet_results"]["outlet_id"]["results"]}
+    data = table_data(get(served, table_url("/archive/articles.json")).json())
+    assert set(data["facets"]) == {"outlet_id", "section", "year"}
+    outlets = {f["value"]: f["count"] for f in data["facets"]["outlet_id"]["results"]}
     assert outlets["nyt"] == archive_db.execute("select count(*) from articles where outlet_id = 'nyt'").fetchone()[0]
     published = [row["published"] for row in data["rows"]]
     assert published == sorted(published, reverse=True)
     # The array facets are there for the asking (not by default: they read every row).
-    data = get(served, "/archive/articles.json?_shape=objects&_facet_array=authors&_facet_array=countries").json()
-    assert set(data["facet_results"]) == {"outlet_id", "section", "year", "authors", "countries"}
-    top_author = data["facet_results"]["authors"]["results"][0]
+    data = table_data(get(served, table_url("/archive/articles.json?_facet_array=authors&_facet_array=countries")).json())
+    assert set(data["facets"]) == {"outlet_id", "section", "year", "authors", "countries"}
+    top_author = data["facets"]["authors"]["results"][0]
     assert (top_author["value"], top_author["count"]) == archive_db.execute(
         "select name, article_count from authors order by article_count desc, name limit 1").fetchone()
 
 
 def test_facet_narrows_results(served, archive_db):
-    data = get(served, "/archive/articles.json?outlet_id=bbc&_facet=section").json()
-    assert data["filtered_table_rows_count"] == archive_db.execute(
+    data = table_data(get(served, table_url("/archive/articles.json?outlet_id=bbc&_facet=section")).json())
+    assert data["count"] == archive_db.execute(
         "select count(*) from articles where outlet_id = 'bbc'").fetchone()[0]
-    sections = {f["value"] for f in data["facet_results"]["section"]["results"]}
+    sections = {f["value"] for f in data["facets"]["section"]["results"]}
     assert "science" in sections
 
 
 def test_facets_on_figures_and_links(served, archive_db):
-    for table, column in (("figures", "credit"), ("links", "domain")):
-        top = get(served, f"/archive/{table}.json").json()["facet_results"][column]["results"][0]
+    for name, column in (("figures", "credit"), ("links", "domain")):
+        top = table_data(get(served, table_url(f"/archive/{name}.json")).json())["facets"][column]["results"][0]
         assert (top["value"], top["count"]) == archive_db.execute(
-            f"select {column}, count(*) from {table} where {column} is not null"
+            f"select {column}, count(*) from {name} where {column} is not null"
             f" group by {column} order by count(*) desc, {column} limit 1"
         ).fetchone()
 
@@ -158,13 +180,21 @@ def test_canned_query_build_problems(served):
     }]
 
 
+def query_names(ds, database="archive") -> set[str]:
+    return {q["name"] for q in get(ds, queries_path(database)).json()["queries"]}
+
+
 def test_config_directory_mode_has_the_same_configuration(served, config_dir):
-    for path in ("/-/metadata.json", "/archive.json"):
-        assert get(config_dir, path).status_code == 200
-    served_queries = {q["name"] for q in get(served, "/archive.json").json()["queries"]}
-    dir_queries = {q["name"] for q in get(config_dir, "/archive.json").json()["queries"]}
-    assert served_queries == dir_queries and len(served_queries) >= 6
+    assert get(config_dir, "/archive.json").status_code == 200
+    assert "<h1>Chinese-language news archive</h1>" in get(config_dir, "/").text
+    assert query_names(served) == query_names(config_dir) == set(site_queries())
+    facets = table_data(get(config_dir, table_url("/archive/articles.json")).json())["facets"]
+    assert set(facets) == {"outlet_id", "section", "year"}
     assert _query(config_dir, "articles_by_author", author="Olivia")[0]["author"] == "Olivia Wang"
+
+
+def site_queries() -> dict:
+    return yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["archive"]["queries"]
 
 
 def test_config_directory_settings_turn_facet_suggestions_off(config_dir, served):
@@ -172,24 +202,37 @@ def test_config_directory_settings_turn_facet_suggestions_off(config_dir, served
     assert get(served, "/-/settings.json").json()["suggest_facets"] is True  # plain serve: the README passes --setting
 
 
+def test_datasette_1_and_0_65_read_the_same_settings_for_datasette_dot():
+    # 0.65 reads settings.json, 1.0 datasette.yaml: the one thing the two files must both say.
+    assert yaml.safe_load((ROOT / "datasette.yaml").read_text()) == {
+        "settings": json.loads((ROOT / "settings.json").read_text())}
+
+
 def test_plugins_are_registered_once_in_config_directory_mode(config_dir):
-    plugins = get(config_dir, "/-/plugins.json").json()
-    hooks = [hook for plugin in plugins for hook in plugin["hooks"] if plugin["name"].startswith(("news", "archive"))]
-    assert sorted(hooks) == sorted(set(hooks))
+    entry_points = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["datasette"]
+    names = [plugin["name"] for plugin in get(config_dir, "/-/plugins.json").json()
+             if plugin["name"].startswith(("news", "archive"))]
+    # One entry per module, all from the installed package: plugins/*.py (the same modules) are not added again.
+    assert names == ["news-archive"] * len(entry_points)
 
 
 def test_any_archive_database_name_gets_the_configuration(archive_path, tmp_path):
     renamed = tmp_path / "my-news.db"
     shutil.copy(archive_path, renamed)
     ds = Datasette([str(renamed)])
-    assert {q["name"] for q in get(ds, "/my-news.json").json()["queries"]} >= {"articles_by_author", "backlinks"}
+    assert query_names(ds, "my-news") == set(site_queries())
+    data = table_data(get(ds, table_url("/my-news/articles.json")).json())
+    assert set(data["facets"]) == {"outlet_id", "section", "year"} and len(data["rows"]) == 30
+    assert [row["published"] for row in data["rows"]] == sorted((row["published"] for row in data["rows"]), reverse=True)
+    html = get(ds, "/my-news/articles").text
+    assert "One row per article (canonical URL)" in html and "Publication time, UTC ISO 8601" in html
 
 
 def test_other_databases_get_no_archive_configuration(tmp_path):
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("create table articles (id integer primary key)").connection.commit()
     ds = Datasette([str(other)])
-    assert get(ds, "/other.json").json()["queries"] == []
+    assert query_names(ds, "other") == set()
 
 
 def test_startup_freezes_what_lives_as_long_as_the_server(archive_path, tmp_path):

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from datasette.app import Datasette
+from datasette_json import sql_path, table_data, table_url
 from db_fixtures import archive_path  # noqa: F401
 from markupsafe import escape
 
@@ -216,7 +217,7 @@ def test_database_page_shows_the_overview_then_datasettes_page(served, conn):
     part = section(html)
     assert f"{scalar(conn, 'select count(*) from articles'):,} articles" in part
     assert in_order(html, ['class="archive-overview"', 'name="sql"', 'id="queries"', 'id="tables"'])
-    assert "archive-overview" not in get(served, "/archive?sql=select+count(*)+from+outlets")  # a query: no overview
+    assert "archive-overview" not in get(served, sql_path("archive", sql="select count(*) from outlets"))  # a query: no overview
 
 
 def test_a_second_archive_gets_the_same_pages_and_a_plain_database_stock_ones(served_with_others, conn):
@@ -229,6 +230,10 @@ def test_a_second_archive_gets_the_same_pages_and_a_plain_database_stock_ones(se
     author_id = scalar(conn, "select id from authors order by article_count desc limit 1")
     assert 'class="author-articles"' in get(served_with_others, f"/news/authors/{author_id}")
     assert "<details class=\"column-descriptions\">" in get(served_with_others, "/news/articles")
+    results = [re.search(r'<ol class="search-results".*?</ol>', get(served_with_others, f"/{name}/search?q=拜登"), re.S)
+               .group(0).replace(f"/{name}/", "/DB/") for name in ("archive", "news")]
+    assert results[0] == results[1] and "<mark>拜登</mark>" in results[1]
+    assert table_data(asyncio.run(served_with_others.client.get(table_url("/news/articles.json"))).json())["facets"]
     plain = get(served_with_others, "/plain")
     assert "archive-overview" not in plain and 'id="tables"' in plain
     assert "column-descriptions" not in get(served_with_others, "/plain/notes")

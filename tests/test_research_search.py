@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from datasette.app import Datasette
+from datasette_json import sql_path, table_data, table_url
 from db_fixtures import archive_db, archive_path  # noqa: F401
 from test_search_oracle import draw_queries
 
@@ -294,9 +295,9 @@ def test_other_databases_keep_their_own_search_url(tmp_path):
 
 def test_the_articles_table_search_is_the_same_match(ds, scan):
     for search in ("拜登", "芬太尼 中美", "台灣"):
-        data = get(ds, f"/archive/articles.json?_search={quote(search)}&_col=id&_size=max&_shape=objects").json()
-        assert data["filtered_table_rows_count"] == len(scan.matching(search))
-        assert data["facet_results"]["outlet_id"]["results"]
+        data = table_data(get(ds, table_url(f"/archive/articles.json?_search={quote(search)}&_col=id&_size=max")).json())
+        assert data["count"] == len(scan.matching(search))
+        assert data["facets"]["outlet_id"]["results"]
 
 
 def test_the_table_search_sql_runs_on_its_own(archive_path, scan):
@@ -305,5 +306,5 @@ def test_the_table_search_sql_runs_on_its_own(archive_path, scan):
 
     served.clear()
     sql = "select count(*) as n from articles where archive_search_matches(rowid, archive_search_id(:s))"
-    rows = get(Datasette([str(archive_path)]), f"/archive.json?_shape=array&sql={quote(sql)}&s={quote('王毅')}").json()
+    rows = get(Datasette([str(archive_path)]), sql_path("archive", ".json", _shape="array", sql=sql, s="王毅")).json()
     assert rows == [{"n": len(scan.matching("王毅"))}]

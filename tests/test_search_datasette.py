@@ -184,10 +184,10 @@ from datasette.app import Datasette
 ds = Datasette([sys.argv[1]])
 out = {"plugins": [p["name"] for p in asyncio.run(ds.client.get("/-/plugins.json")).json()]}
 for term in sys.argv[2:]:
-    ids, path = [], "/archive/paragraphs.json?_search=" + term + "&_col=id&_size=max"
+    ids, path = [], "/archive/paragraphs.json?_search=" + term + "&_col=id&_size=max&_shape=objects"
     while path:
         data = asyncio.run(ds.client.get(path)).json()
-        ids += [row[0] for row in data["rows"]]
+        ids += [row["id"] for row in data["rows"]]
         path = data["next_url"] and data["next_url"].split("localhost", 1)[-1]
     out[term] = sorted(ids)
 print(json.dumps(out))

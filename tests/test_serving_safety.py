@@ -8,11 +8,11 @@ import asyncio
 import json
 import re
 import time
-from urllib.parse import urlencode
 
 import httpx
 import yaml
 from datasette.app import Datasette
+from datasette_json import sql_path
 from db_fixtures import ROOT, archive_path  # noqa: F401
 from servers import datasette_serve
 
@@ -49,10 +49,10 @@ def test_no_canned_query_writes():
 def _check_hostile_sql(get) -> None:
     """`get(path)` returns (status, json); the same checks for the in-process and the real server."""
     for sql in REFUSED:
-        status, body = get("/archive.json?" + urlencode({"sql": sql}))
+        status, body = get(sql_path("archive", ".json", sql=sql))
         assert status == 400 and body["ok"] is False, (sql, body)
     started = time.monotonic()
-    status, body = get("/archive.json?" + urlencode({"sql": RUNAWAY}))
+    status, body = get(sql_path("archive", ".json", sql=RUNAWAY))
     elapsed = time.monotonic() - started
     assert status == 400 and "too long" in body["error"], body
     assert LIMIT_S <= elapsed < LIMIT_S + 3
@@ -60,8 +60,8 @@ def _check_hostile_sql(get) -> None:
     status, body = get("/archive/articles.json?_size=5&outlet_id=nyt")
     assert status == 200 and len(body["rows"]) == 5
     assert time.monotonic() - started < 2
-    status, body = get("/archive.json?" + urlencode({"sql": "select count(*) as n from outlets"}))
-    assert status == 200 and body["rows"][0][0] > 0  # ad-hoc SQL still works
+    status, body = get(sql_path("archive", ".json", sql="select count(*) as n from outlets", _shape="objects"))
+    assert status == 200 and body["rows"][0]["n"] > 0  # ad-hoc SQL still works
 
 
 def test_hostile_sql_in_process(archive_path):
