@@ -1,11 +1,15 @@
 # Two commands do all set-up on a fresh machine (Python 3.11+):
 #   make serve   builds archive.db from seeds/ and serves it on http://127.0.0.1:8001/
 #   make test    runs the whole test suite
+#   make test-datasette1   runs it again on the Datasette 1.0 alpha, in .venv-datasette1
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The same project in a second environment, with the Datasette 1.0 alpha pyproject's [datasette1] extra pins.
+VENV1 := .venv-datasette1
+BIN1 := $(VENV1)/bin
 
-.PHONY: serve test build install clean
+.PHONY: serve test test-datasette1 build install clean
 
 serve: build
 	$(BIN)/datasette serve -i archive.db --inspect-file counts.json \
@@ -19,6 +23,9 @@ build: install
 test: install
 	$(BIN)/python -m pytest
 
+test-datasette1: $(VENV1)/installed
+	$(BIN1)/python -m pytest
+
 install: $(VENV)/installed
 
 $(VENV)/installed: pyproject.toml
@@ -27,5 +34,11 @@ $(VENV)/installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV1)/installed: pyproject.toml
+	test -x $(BIN1)/python || $(PYTHON) -m venv $(VENV1)
+	$(BIN1)/python -m pip install --quiet --upgrade pip
+	$(BIN1)/python -m pip install --quiet -e '.[test,datasette1]'
+	touch $@
+
 clean:
-	rm -rf $(VENV) archive.db counts.json .pytest_cache
+	rm -rf $(VENV) $(VENV1) archive.db counts.json .pytest_cache

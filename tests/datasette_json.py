@@ -2,8 +2,9 @@
 
 1.0 returns a table's columns, count and facets only when ``?_extra=`` asks for them (0.65 ignores
 the parameter and returns everything), nests facets under "results", calls the count "count" not
-"filtered_table_rows_count" and stops counting after 10,000 rows, runs SQL at /DB/-/query (0.65: /DB?sql=, which 1.0 redirects), and lists
-only five canned queries in /DB.json (all of them at /DB/-/queries.json).
+"filtered_table_rows_count" and stops counting after 10,000 rows, runs SQL at /DB/-/query (0.65:
+/DB?sql=, which 1.0 redirects), and lists only five canned queries in /DB.json (all of them at
+/DB/-/queries.json).
 """
 
 from urllib.parse import urlencode
