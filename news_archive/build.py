@@ -31,6 +31,7 @@ from .article import parse_article
 from .model import Article
 from .places import Mention, article_places
 from .source import SourceError
+from .textdiff import text_key
 from .writer import ArchiveWriter
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
@@ -63,6 +64,7 @@ class Parsed:
     places: list[Mention] = field(default_factory=list)
     index_texts: dict = field(default_factory=dict)  # fts.article_index_texts
     link_targets: list[tuple[str | None, int | None]] = field(default_factory=list)  # store.link_target per link
+    text_hash: str | None = None  # textdiff.text_key: versions with the same one have the same headline and text
     unchanged: bool = False  # the file's bytes hash to what the archive already holds
 
     def problems(self) -> list[tuple[str, str, str]]:
@@ -160,7 +162,9 @@ def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
         except Exception as error:  # a matcher bug must not cost the article itself
             article.warnings.append(f"places not read: {type(error).__name__}: {error}")
         # Done here, in parallel, so the process writing the database only writes.
-        parsed.index_texts = fts.article_index_texts(article)
+        normalized = fts.normalized_texts(article)
+        parsed.index_texts = fts.article_index_texts(article, normalized)
+        parsed.text_hash = text_key(normalized.title, normalized.paragraphs)
         parsed.link_targets = [store.link_target(article.url, link.href) for link in article.body.links]
     return parsed
 
@@ -357,6 +361,8 @@ def _write(path: Path, tasks: list[tuple[SourceFile, str | None]], gone: list[st
             by_name = {source.name: source for source in sources}
             for _, source_file in writer.unloaded():
                 writer.load(parse_file(by_name[source_file]))
+            for source_file in writer.texts_to_read():
+                writer.keep_text(parse_file(by_name[source_file]))
             writer.finish(full=fresh)
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
             info = {"fingerprint": build_fingerprint(), "built": now}

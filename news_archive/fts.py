@@ -11,11 +11,15 @@ SQLite, and Datasette's stock escape_fts still finds 2-character words in it.
 articles_fts indexes the title and the lead (the opening paragraph), not the whole body: every
 paragraph is already in paragraphs_fts, and a second copy of the body made the database 1.4x larger.
 It is contentless (its rows are removed with the same 'delete' command, given the indexed values).
+
+version_paragraphs_fts indexes the saved texts of edited articles (news_archive.history) the same
+way, so a word that an edit took out is still found there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -28,6 +32,9 @@ SEARCH_TABLES = {
     "paragraphs": ("paragraphs_fts", ("text",)),
     "figures": ("figures_fts", ("caption", "credit")),
 }
+# Indexed like paragraphs, but not rows of the article shown: removed with their versions.
+VERSION_SEARCH_TABLES = {"version_paragraphs": ("version_paragraphs_fts", ("text",))}
+ALL_SEARCH_TABLES = {**SEARCH_TABLES, **VERSION_SEARCH_TABLES}
 BATCH = 5000
 
 
@@ -39,7 +46,7 @@ DEFAULT_CONFIG = {"automerge": 4, "crisismerge": 16}
 
 
 def create_search_tables(db: sqlite_utils.Database) -> None:
-    for table, (fts_table, columns) in SEARCH_TABLES.items():
+    for table, (fts_table, columns) in ALL_SEARCH_TABLES.items():
         # articles_fts names no content table, so Datasette does not take it for the articles' whole
         # index: plugins/archive_search.py searches articles through it and paragraphs_fts together.
         content = "''" if table == "articles" else f'"{table}"'
@@ -56,16 +63,35 @@ def indexed(*texts: str | None) -> tuple[str, ...]:
     return tuple(index_text(text) if text else "" for text in texts)
 
 
-def article_index_texts(article: Article) -> dict[str, list[tuple[str, ...]]]:
-    """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
+class Normalized(NamedTuple):
+    """normalize() of an article's texts: what the index is made of, and what versions are compared by."""
+
+    title: str
+    lead: str
+    paragraphs: list[str]
+    figures: list[tuple[str, str]]  # caption, credit
+
+
+def normalized_texts(article: Article) -> Normalized:
     body = article.body
     texts = [article.title, article.lead, *(p.text for p in body.paragraphs)]
     texts += [text for f in body.figures for text in (f.caption, f.credit)]
-    tokens = iter([index_normalized(text) if text else "" for text in _normalize_each(texts)])
+    normalized = iter(_normalize_each(texts))
+    return Normalized(next(normalized), next(normalized), [next(normalized) for _ in body.paragraphs],
+                      [(next(normalized), next(normalized)) for _ in body.figures])
+
+
+def article_index_texts(article: Article, normalized: Normalized | None = None) -> dict[str, list[tuple[str, ...]]]:
+    """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
+    title, lead, paragraphs, figures = normalized or normalized_texts(article)
+
+    def tokens(text: str) -> str:
+        return index_normalized(text) if text else ""
+
     return {
-        "articles": [(next(tokens), next(tokens))],
-        "paragraphs": [(next(tokens),) for _ in body.paragraphs],
-        "figures": [(next(tokens), next(tokens)) for _ in body.figures],
+        "articles": [(tokens(title), tokens(lead))],
+        "paragraphs": [(tokens(text),) for text in paragraphs],
+        "figures": [(tokens(caption), tokens(credit)) for caption, credit in figures],
     }
 
 
@@ -85,7 +111,7 @@ class SearchIndexBuffer:
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
-        self.pending: dict[str, list[tuple]] = {table: [] for table in SEARCH_TABLES}
+        self.pending: dict[str, list[tuple]] = {table: [] for table in ALL_SEARCH_TABLES}
 
     def add(self, table: str, rowid: int, texts: Sequence[str]) -> None:
         pending = self.pending[table]
@@ -96,7 +122,7 @@ class SearchIndexBuffer:
     def remove(self, table: str, rows: Sequence[tuple]) -> None:
         """Take rows out of the index: (rowid, *original texts) as the table holds them."""
         self.flush(table)
-        fts_table, columns = SEARCH_TABLES[table]
+        fts_table, columns = ALL_SEARCH_TABLES[table]
         self.db.conn.executemany(
             f"insert into [{fts_table}] ([{fts_table}], rowid, {', '.join(columns)}) "
             f"values ('delete', ?{', ?' * len(columns)})",
@@ -107,7 +133,7 @@ class SearchIndexBuffer:
         for name in [table] if table else list(self.pending):
             rows, self.pending[name] = self.pending[name], []
             if rows:
-                fts_table, columns = SEARCH_TABLES[name]
+                fts_table, columns = ALL_SEARCH_TABLES[name]
                 self.db.conn.executemany(
                     f"insert into [{fts_table}] (rowid, {', '.join(columns)}) values (?{', ?' * len(columns)})",
                     rows,
@@ -116,6 +142,6 @@ class SearchIndexBuffer:
     def optimize(self) -> None:
         """One b-tree segment per index instead of many: smaller file, faster queries (full builds)."""
         self.flush()
-        for fts_table, _ in SEARCH_TABLES.values():
+        for fts_table, _ in ALL_SEARCH_TABLES.values():
             self.db.execute(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')")
             _configure(self.db, fts_table, DEFAULT_CONFIG)

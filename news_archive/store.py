@@ -79,12 +79,38 @@ TABLES = {
     "versions": {
         "columns": {
             "id": int, "article_id": int, "source_file": str, "feed_time": str, "sha256": str,
-            "size_bytes": int, "file_mtime_ns": int, "is_current": int,
+            "size_bytes": int, "file_mtime_ns": int, "is_current": int, "text_hash": str, "text_version_id": int,
         },
         "pk": "id",
-        "foreign_keys": [("article_id", "articles", "id")],
+        "foreign_keys": [("article_id", "articles", "id"), ("text_version_id", "versions", "id")],
         # Looked up by file name through the id (version_id), so no index on source_file.
-        "indexes": [["article_id"]],
+        "indexes": [["article_id"], ["text_version_id"]],
+    },
+    # The headline (position 0) and paragraphs of each distinct saved text of an edited article
+    # (news_archive.history); dense ids, the rowids version_paragraphs_fts shares.
+    "version_paragraphs": {
+        "columns": {"id": int, "version_id": int, "article_id": int, "position": int, "kind": str, "text": str},
+        "pk": "id",
+        "foreign_keys": [("version_id", "versions", "id"), ("article_id", "articles", "id")],
+        "indexes": [["version_id", "position"], ["article_id"], ["kind"]],
+    },
+    # One row per edit: consecutive distinct texts of an article, in feed-time order.
+    "changes": {
+        "columns": {
+            "id": int, "article_id": int, "outlet_id": str, "before_version_id": int, "after_version_id": int,
+            "before_time": str, "after_time": str, "title_before": str, "title_after": str,
+            "chars_added": int, "chars_removed": int, "paragraphs_added": int, "paragraphs_removed": int,
+            "paragraphs_changed": int, "kind": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("article_id", "articles", "id"), ("outlet_id", "outlets", "id"),
+            ("before_version_id", "versions", "id"), ("after_version_id", "versions", "id"),
+        ],
+        "indexes": [
+            ["article_id", "after_time"], ["outlet_id", "after_time"], ["kind", "after_time"], ["after_time"],
+            ["before_version_id"], ["after_version_id"],
+        ],
     },
     "build_errors": {
         "columns": {"id": int, "source_file": str, "level": str, "error": str},

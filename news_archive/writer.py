@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import sqlite_utils
 
 from . import fts, store
+from .history import VersionHistory
 from .outlets import Outlet, outlet_for
 from .urls import domain_of
 
@@ -47,6 +48,7 @@ class ArchiveWriter:
         self.fresh = fresh  # an empty database: no lookups needed, and no indexes yet
         self.rows = store.RowBuffer(db)
         self.search = fts.SearchIndexBuffer(db)
+        self.history = VersionHistory(db, self.rows, self.search)
         self.next_id = {
             table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
         }
@@ -80,8 +82,11 @@ class ArchiveWriter:
         if article:
             key = recency(article.feed_time, parsed.source.name)
             best = self._current(aid)
+            if best is not None:  # another version exists: this one's text may be an edit of it
+                self.history.keep(parsed, vid)
             if best is None or key > best.key:
                 if best is not None and best.loaded:
+                    self.history.keep_shown(aid, best.version_id)
                     self._delete_article(aid)
                 self._insert_article(parsed)
                 self.current[aid] = Current(key, vid, parsed.source.name, loaded=True)
@@ -90,6 +95,7 @@ class ArchiveWriter:
             "id": vid, "article_id": aid, "source_file": parsed.source.name,
             "feed_time": article.feed_time if article else None, "sha256": parsed.sha256,
             "size_bytes": parsed.size_bytes, "file_mtime_ns": parsed.source.mtime_ns, "is_current": 0,
+            "text_hash": parsed.text_hash, "text_version_id": None,
         }])
         self.rows.add("build_errors", (
             {"id": store.stable_id("build_error", file, message), "source_file": file, "level": level, "error": message}
@@ -119,6 +125,7 @@ class ArchiveWriter:
             self.db.execute("delete from build_errors where source_file in"
                             f" (select source_file from versions where id in ({marks}))", chunk)
             self.db.execute(f"delete from versions where id in ({marks})", chunk)
+            self.history.forget(chunk)
             for vid, aid in gone:
                 if aid is None:
                     continue
@@ -132,6 +139,14 @@ class ArchiveWriter:
     def unloaded(self) -> list[tuple[int, str]]:
         """(article id, source file) of articles to be shown from a version this build did not parse."""
         return [(aid, c.source_file) for aid, c in self.current.items() if c is not None and not c.loaded]
+
+    def texts_to_read(self) -> list[str]:
+        """Source files of earlier versions whose text this build needs but did not read (keep_text them)."""
+        shown = {aid: c.version_id for aid in self.touched if (c := self.current.get(aid))}
+        return [source_file for _, source_file in self.history.plan(self.touched, shown)]
+
+    def keep_text(self, parsed: Parsed) -> None:
+        self.history.keep(parsed, store.version_id(parsed.source.name))
 
     def _current(self, aid: int) -> Current | None:
         if aid not in self.current and not self.fresh:
@@ -266,6 +281,7 @@ class ArchiveWriter:
         if full:
             store.create_indexes(self.db)
         self._settle_versions()
+        self.history.settle()
         self._settle_links(full)
         if self.respelled:
             self._respell_authors()

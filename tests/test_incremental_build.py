@@ -1,5 +1,6 @@
 """Incremental builds: unchanged files are not parsed again, and whatever the order of changes, the
-archive equals a full build of the same files (rows, links, versions, counts and search)."""
+archive equals a full build of the same files (rows, links, versions, their texts and changes,
+counts and search)."""
 
 import os
 import shutil
@@ -18,7 +19,7 @@ OLDER = f"{FOLDER}/2021-06-17-台湾疫苗僵局谁之过：当公共卫生采�
 NEWER = f"{FOLDER}/2021-06-28-台湾疫苗僵局谁之过：当公共卫生采购变成政治问题.md"
 CITING = f"{FOLDER}/2021-05-31-“我们以前用太多水了”：台湾干旱节水成新常态.md"
 CITED = f"{FOLDER}/2021-05-21-“这一天迟早会来”：台湾新冠疫情大暴发.md"
-SEARCHES = ["台湾", "中国", "疫苗", "拜登 中国", "Reuters", "習近平", "三孩"]
+SEARCHES = ["台湾", "中国", "疫苗", "拜登 中国", "Reuters", "習近平", "三孩", "泄露", "特朗普"]
 
 # Each table by what identifies a row whatever its dense id: an incremental build numbers rows in
 # the order it meets them, a full build in file order.
@@ -30,7 +31,10 @@ CONTENT_SQL = {
              " target_article_id from links left join paragraphs on paragraphs.id = links.paragraph_id",
     "article_authors": "select article_id, author_id, position from article_authors",
     "article_places": "select article_id, place_id, mentions, first_position from article_places",
-    "versions": "select id, article_id, source_file, feed_time, sha256, size_bytes, is_current from versions",
+    "versions": "select id, article_id, source_file, feed_time, sha256, size_bytes, is_current, text_hash,"
+                " text_version_id from versions",
+    "version_paragraphs": "select version_id, article_id, position, kind, text from version_paragraphs",
+    "changes": "select * from changes",
     "build_errors": "select * from build_errors",
     "authors": "select * from authors",
     "outlets": "select * from outlets",
@@ -43,6 +47,8 @@ SEARCH_SQL = {
                " join figures on figures.id = figures_fts.rowid where figures_fts match ?",
     "articles": "select articles.id from articles_fts join articles on articles.rowid = articles_fts.rowid"
                 " where articles_fts match ?",
+    "version_paragraphs": "select version_id, position from version_paragraphs_fts join version_paragraphs"
+                          " on version_paragraphs.id = version_paragraphs_fts.rowid where version_paragraphs_fts match ?",
 }
 
 
@@ -173,3 +179,76 @@ def test_full_asks_for_a_full_build(inputs, tmp_path):
     build([inputs], output, jobs=1)
     summary = build([inputs], output, jobs=1, full=True)
     assert summary.mode == "full" and summary.line().endswith("(full build: asked for)")
+
+
+# seeds/versions: real articles saved two or three times (see tests/test_changes.py).
+TRUMP = [f"versions/2020-10-02/{name}.md" for name in ("008eaa7e47702b18", "12524a05e2d95fe0", "090b2b07bbad75a0")]
+MASK = [f"versions/{name}.md" for name in ("2021-01-13/07bed174f60ddfbe", "2021-01-13/19c186f75b6201ab",
+                                           "posts/19c186f75b6201ab")]  # an edit, then an identical re-save
+
+
+@pytest.fixture
+def versions(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS / "versions", folder / "versions")
+    return folder
+
+
+def _changes(output) -> list[tuple]:
+    db = sqlite3.connect(output)
+    try:
+        return db.execute("select b.source_file, a.source_file from changes join versions b on b.id = before_version_id"
+                          " join versions a on a.id = after_version_id where a.source_file like ? order by after_time",
+                          ["versions/2020-10-02/%"]).fetchall()
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("held_back", [TRUMP[1], TRUMP[0], TRUMP[2]])
+def test_a_version_added_between_or_around_others_gives_the_full_builds_changes(versions, tmp_path, held_back):
+    output = tmp_path / "archive.db"
+    aside = tmp_path / "aside.md"
+    shutil.move(versions / held_back, aside)
+    build([versions], output, jobs=1)
+    assert _changes(output) == [tuple(p for p in TRUMP if p != held_back)]
+    shutil.move(aside, versions / held_back)
+    summary = build([versions], output, jobs=1)
+    assert summary.parsed == 1
+    assert _changes(output) == [(TRUMP[0], TRUMP[1]), (TRUMP[1], TRUMP[2])]
+    assert_same_as_full_build(versions, output, tmp_path)
+
+
+@pytest.mark.parametrize("removed", [TRUMP[1], TRUMP[2], MASK[0], MASK[1], MASK[2]])
+def test_a_version_removed_gives_the_full_builds_changes(versions, tmp_path, removed):
+    output = tmp_path / "archive.db"
+    build([versions], output, jobs=1)
+    (versions / removed).unlink()
+    build([versions], output, jobs=1)
+    assert_same_as_full_build(versions, output, tmp_path)
+
+
+def test_a_version_that_becomes_the_first_of_its_text_is_read_again(versions, tmp_path):
+    """Its text was not kept (an earlier file had it); once that file goes, its text is needed."""
+    copy = versions / TRUMP[0].replace("008eaa7e47702b18", "008eaa7e47702b18-copy")
+    shutil.copyfile(versions / TRUMP[0], copy)  # the same feed time; its name sorts after the original
+    output = tmp_path / "archive.db"
+    build([versions], output, jobs=1)
+    (versions / TRUMP[0]).unlink()
+    summary = build([versions], output, jobs=1)
+    assert (summary.parsed, summary.removed) == (0, 1)
+    assert _changes(output) == [(copy.relative_to(versions).as_posix(), TRUMP[1]), (TRUMP[1], TRUMP[2])]
+    assert_same_as_full_build(versions, output, tmp_path)
+
+
+def test_an_edited_file_and_a_lone_version_give_the_full_builds_changes(versions, tmp_path):
+    output = tmp_path / "archive.db"
+    build([versions], output, jobs=1)
+    shown = versions / TRUMP[2]
+    shown.write_text(shown.read_text(encoding="utf-8").replace("拜登", "拜登总统"), encoding="utf-8")
+    for path in MASK[1:]:  # the article keeps one text: its changes and kept texts go
+        (versions / path).unlink()
+    build([versions], output, jobs=1)
+    assert_same_as_full_build(versions, output, tmp_path)
+    db = sqlite3.connect(output)
+    assert db.execute("select count(*) from version_paragraphs join versions on versions.id = version_id"
+                      " where source_file = ?", [MASK[0]]).fetchone()[0] == 0
