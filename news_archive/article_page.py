@@ -50,11 +50,16 @@ where links.target_article_id = :id and links.article_id != :id
 group by source.id
 order by source.published desc
 """
+# Oldest first, in the order that picks the version shown; each with the edit it brought, if any.
 VERSIONS_SQL = """
-select id, source_file, feed_time, sha256, size_bytes, is_current
-from versions where article_id = ?
-order by feed_time desc, source_file
+select versions.id, versions.source_file, versions.feed_time, versions.sha256, versions.size_bytes,
+  versions.is_current, versions.text_version_id, changes.id as change_id, changes.kind as edit,
+  changes.chars_added, changes.chars_removed, changes.title_after
+from versions left join changes on changes.after_version_id = versions.id
+where versions.article_id = ?
+order by coalesce(versions.feed_time, ''), versions.source_file
 """
+EDITS = {"headline": "the headline", "text": "the text", "both": "the headline and the text"}
 AUTHOR_SQL = "select id, name, article_count from authors where id = ?"
 AUTHOR_ARTICLES_SQL = """
 select articles.id, articles.title, articles.published, outlets.name as outlet
@@ -74,6 +79,7 @@ def article(conn: sqlite3.Connection, article_id: int, search: str | None = None
         return None
     row = rows[0]
     page_blocks = blocks(conn, article_id, row["url"], search)
+    saved = versions(conn, article_id)
     return {
         "id": row["id"],
         "title": row["title"],
@@ -91,8 +97,18 @@ def article(conn: sqlite3.Connection, article_id: int, search: str | None = None
         "blocks": page_blocks,
         "links_to": _rows(conn, LINKS_TO_SQL, {"id": article_id}),
         "linked_from": _rows(conn, LINKED_FROM_SQL, {"id": article_id}),
-        "versions": _rows(conn, VERSIONS_SQL, [article_id]),
+        "versions": saved,
+        "edit_count": sum(1 for version in saved if version["change_id"]),
     }
+
+
+def versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
+    """The files the article was read from, oldest first; each says what it changed (edit_text)."""
+    saved = _rows(conn, VERSIONS_SQL, [article_id])
+    for version in saved:
+        version["feed_display"] = display_time(version["feed_time"])
+        version["edit_text"] = EDITS.get(version["edit"])
+    return saved
 
 
 FIRST_MATCH = '<mark id="first-match">'

@@ -21,7 +21,8 @@ from news_archive import site
 INDEX = "archive_index.html"
 DATABASE = "archive_database.html"
 TABLE = "archive_table.html"
-ROWS = {"articles": "archive_row_article.html", "authors": "archive_row_author.html"}
+ROWS = {"articles": "archive_row_article.html", "authors": "archive_row_author.html",
+        "changes": "archive_row_change.html"}
 
 
 class ArchiveTemplateLoader(BaseLoader):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -102,8 +102,8 @@ def compare_titles(before: str, after: str) -> tuple[list[Piece], list[Piece]] |
     old, new = comparables([before, after])
     if old.text == new.text:
         return None
-    gap = _Gap([old], [new])
-    return gap.side(gap.old, "removed")[0], gap.side(gap.new, "added")[0]
+    chunks = list(_Gap([old], [new]).chunks())
+    return (_side(chunks, "old", absorb=False) or [[]])[0], (_side(chunks, "new", absorb=False) or [[]])[0]
 
 
 def compare_texts(before: Sequence[str], after: Sequence[str]) -> TextDiff:
@@ -118,7 +118,7 @@ def compare_texts(before: Sequence[str], after: Sequence[str]) -> TextDiff:
             continue
         gap = _Gap(old[i1:i2], new[j1:j2])
         gap.count_into(diff)
-        diff.blocks.append(gap.block())
+        diff.blocks.extend(gap.blocks())
     return diff
 
 
@@ -194,62 +194,102 @@ class _Gap:
         diff.paragraphs_added += added
         diff.paragraphs_changed += len(self.new.paragraphs) - added
 
-    def block(self) -> Block:
-        if self._rewritten():
-            return Block("rewritten", before=self.side(self.old, "removed"), after=self.side(self.new, "added"))
-        return Block("inline", paragraphs=self.inline())
-
-    def _rewritten(self) -> bool:
-        """Paragraphs went and others came: marks inline would interleave two unrelated texts."""
-        return (any(self.old.mostly_new(i) for i in range(len(self.old.paragraphs)))
-                and any(self.new.mostly_new(i) for i in range(len(self.new.paragraphs))))
-
-    def side(self, side: _Side, changed: str) -> list[list[Piece]]:
-        """Each paragraph of one version, its characters that the other lacks marked as changed."""
-        shown: list[list[Piece]] = [[] for _ in side.paragraphs]
-        for tag, i1, i2, j1, j2 in self.ops:
-            start, end = (i1, i2) if side is self.old else (j1, j2)
-            kind = "same" if tag == "same" else changed
-            if start < end and (tag == "same" or tag == changed):
-                for index, left, right in side.chunks(start, end):
-                    _append(shown[index], kind, side.paragraphs[index].raw_slice(left, right))
+    def blocks(self) -> list[Block]:
+        """Both versions in one, line by line, marks inline; a run of lines where more changed than
+        stayed is shown as it was, then as it became (inline, two unrelated texts would interleave)."""
+        shown = []
+        for rewritten, lines in groupby(self._lines(), key=_mostly_changed):
+            lines = list(lines)
+            if rewritten:
+                chunks = [chunk for line in lines for chunk in line]
+                shown.append(Block("rewritten", before=_side(chunks, "old"), after=_side(chunks, "new")))
+            else:
+                shown.append(Block("inline", paragraphs=[_joined(chunk.shown() for chunk in line) for line in lines]))
         return shown
 
-    def inline(self) -> list[list[Piece]]:
-        """Both versions in one: unchanged text as the later version has it, removals and additions
-        where they happened; a new line wherever either version starts a paragraph."""
-        lines: list[list[Piece]] = []
-        begun = {self.old: -1, self.new: -1}  # the last paragraph of each side shown so far
-        holds: set = set()  # the sides the current line has shown a paragraph of
-        for tag, i1, i2, j1, j2 in self.ops:
-            for index, left, right, kind, starts in self._inline_chunks(tag, i1, i2, j1, j2):
-                new_line = False
-                for side, paragraph in starts:
-                    if paragraph > begun[side]:
-                        begun[side] = paragraph
-                        new_line = new_line or side in holds or not lines
-                if new_line:
-                    lines.append([])
-                    holds = set()
-                holds.update(side for side, _ in starts)
-                source = self.old if kind == "removed" else self.new
-                _append(lines[-1], kind, source.paragraphs[index].raw_slice(left, right))
+    def _lines(self) -> list[list[_Chunk]]:
+        """The chunks, a new line wherever either version starts a paragraph (once per line)."""
+        lines: list[list[_Chunk]] = []
+        begun = {"old": -1, "new": -1}  # the last paragraph of each version shown so far
+        holds: set[str] = set()  # the versions the current line shows a paragraph of
+        for chunk in self.chunks():
+            new_line = not lines
+            for side, paragraph in (("old", chunk.old), ("new", chunk.new)):
+                if paragraph is not None and paragraph > begun[side]:
+                    begun[side] = paragraph
+                    new_line = new_line or side in holds
+            if new_line:
+                lines.append([])
+                holds = set()
+            holds.update(side for side in ("old", "new") if getattr(chunk, side) is not None)
+            lines[-1].append(chunk)
         return lines
 
-    def _inline_chunks(self, tag: str, i1: int, i2: int, j1: int, j2: int):
-        """(paragraph, start, end, kind, [(side, paragraph) touched]) of one op, cut at paragraph
-        breaks of the side(s) it spans; an unchanged run is cut at the breaks of both."""
-        if tag == "removed":
-            for index, left, right in self.old.chunks(i1, i2):
-                yield index, left, right, "removed", [(self.old, index)]
-        elif tag == "added":
-            for index, left, right in self.new.chunks(j1, j2):
-                yield index, left, right, "added", [(self.new, index)]
-        else:
-            for old_index, old_left, old_right in self.old.chunks(i1, i2):
-                offset = j1 + (self.old.start(old_index) + old_left - i1)
-                for index, left, right in self.new.chunks(offset, offset + old_right - old_left):
-                    yield index, left, right, "same", [(self.old, old_index), (self.new, index)]
+    def chunks(self) -> Iterator[_Chunk]:
+        """The aligned text in order, cut at the paragraph breaks of the version(s) each piece is in."""
+        for tag, i1, i2, j1, j2 in self.ops:
+            if tag == "removed":
+                for index, left, right in self.old.chunks(i1, i2):
+                    yield _Chunk("removed", index, None, self.old.paragraphs[index].raw_slice(left, right), "")
+            elif tag == "added":
+                for index, left, right in self.new.chunks(j1, j2):
+                    yield _Chunk("added", None, index, "", self.new.paragraphs[index].raw_slice(left, right))
+            else:
+                for old_index, old_left, old_right in self.old.chunks(i1, i2):
+                    offset = j1 + self.old.start(old_index) + old_left - i1
+                    for index, left, right in self.new.chunks(offset, offset + old_right - old_left):
+                        at = old_left + (self.new.start(index) + left - offset)
+                        yield _Chunk("same", old_index, index,
+                                     self.old.paragraphs[old_index].raw_slice(at, at + right - left),
+                                     self.new.paragraphs[index].raw_slice(left, right))
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A piece of the aligned text within one paragraph of each version that has it."""
+
+    kind: str  # same, removed or added
+    old: int | None  # its paragraph in the earlier version's gap
+    new: int | None
+    old_text: str  # as saved in each
+    new_text: str
+
+    def shown(self) -> Piece:
+        """Inline, unchanged text reads as the later version has it."""
+        return Piece(self.kind, self.old_text if self.kind == "removed" else self.new_text)
+
+
+def _mostly_changed(line: list[_Chunk]) -> bool:
+    size = {kind: sum(len(c.new_text or c.old_text) for c in line if c.kind == kind) for kind in ("same", "removed", "added")}
+    return bool(size["removed"] and size["added"]) and 2 * size["same"] < size["removed"] + size["added"]
+
+
+def _side(chunks: list[_Chunk], version: str, absorb: bool = True) -> list[list[Piece]]:
+    """The paragraphs of one version among chunks, what the other lacks marked (chance matches
+    absorbed, as in a rewritten passage, unless told not to)."""
+    changed = "removed" if version == "old" else "added"
+    shown = [_joined(Piece(c.kind, c.old_text if version == "old" else c.new_text) for c in paragraph)
+             for _, paragraph in groupby((c for c in chunks if getattr(c, version) is not None),
+                                         key=lambda c: getattr(c, version))]
+    return [_absorbed(pieces, changed) for pieces in shown] if absorb else shown
+
+
+def _absorbed(pieces: list[Piece], changed: str) -> list[Piece]:
+    """One or two unchanged characters between changes, in a rewritten passage, are a chance match
+    (的, 在, a comma): marked with the changes around them, they no longer cut the passage into shreds."""
+    shown: list[Piece] = []
+    for i, piece in enumerate(pieces):
+        chance = (piece.kind == "same" and 0 < i < len(pieces) - 1 and len(piece.text.strip()) <= 2
+                  and pieces[i - 1].kind == pieces[i + 1].kind == changed)
+        _append(shown, changed if chance else piece.kind, piece.text)
+    return shown
+
+
+def _joined(pieces) -> list[Piece]:
+    joined: list[Piece] = []
+    for piece in pieces:
+        _append(joined, piece.kind, piece.text)
+    return joined
 
 
 def _ordered(opcodes) -> list[tuple[str, int, int, int, int]]:

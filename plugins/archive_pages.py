@@ -1,10 +1,11 @@
-"""The front page's overview, article and author pages, and figure thumbnails, for archive databases.
+"""The front page's overview, article, author and change pages, and figure thumbnails, for archive databases.
 
 The front page and an archive database's page get what the archive holds (archive_overviews:
 news_archive.research.overview and its chart, for _archive_overview.html); the row pages of
 articles and authors get the data their templates (archive_row_article.html,
-archive_row_author.html) render from news_archive.article_page; image URL cells in the figures
-table and in query results show the image. Other databases are left alone.
+archive_row_author.html) render from news_archive.article_page, and those of changes the
+comparison archive_row_change.html renders from news_archive.change_page; image URL cells in the
+figures table and in query results show the image. Other databases are left alone.
 """
 
 import os
@@ -14,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
-from news_archive import article_page, site
+from news_archive import article_page, change_page, site
 from news_archive.datasette_compat import can_view_database
 from news_archive.research import overview
 from news_archive.research.chart import Line, data_table, time_chart
@@ -24,6 +25,7 @@ from news_archive.sanitize import safe_url
 PAGES = {
     "articles": ("article", article_page.article),
     "authors": ("author", lambda conn, author_id, search: article_page.author(conn, author_id)),
+    "changes": ("change", lambda conn, change_id, search: change_page.change(conn, change_id)),
 }
 IMAGE_COLUMNS = {"image_url", "proxied_url"}
 THUMBNAIL = Markup(
