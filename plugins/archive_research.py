@@ -2,30 +2,26 @@
 series (/DB/search/series.json, .csv) and its sentences (/DB/search/sentences, .json, .csv).
 
 Routes registered by a plugin are matched before Datasette's own, so /archive/search is this page;
-only archive databases get them. The hooks here only read the request and hand off to
-news_archive.research.
+only archive databases get them. The views here read the request, run news_archive.research on a
+query thread, and render or stream what it returns.
 """
 
-import csv
-import io
-import json
 import re
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import AsgiStream, Forbidden, NotFound, Response
+from datasette.utils.asgi import AsgiStream, NotFound, Response
 
 from news_archive import site
 from news_archive.datasette_compat import ensure_can_view_database
-from news_archive.research import atom, chart, params as search_params, served
+from news_archive.research import atom, exports, pages, served
 from news_archive.research.kwic import WIDTH
 from news_archive.research.pages import Searcher
+from news_archive.research.params import ParameterError, SearchParams, parse
 from news_archive.research.served import ENGINE
-from news_archive.research.params import ParameterError
 
-EXPORT_COLUMNS = ["id", "url", "title", "outlet_id", "outlet", "published", "passage"]
-SERIES_COLUMNS = ["q", "outlet", "period", "articles", "all_articles", "share"]
-SENTENCE_COLUMNS = ["article_id", "title", "outlet", "published", "paragraph_id", "left", "match", "right", "sentence"]
+CHUNK = 500  # rows fetched per query-thread call while streaming an export
+CSV = "text/csv; charset=utf-8"
 
 
 @hookimpl
@@ -47,7 +43,7 @@ def register_routes(datasette):
 @hookimpl
 def startup(datasette):
     async def load_catalogs():
-        # Once per process and file (0.7 s at 100,000 articles), before the first search instead of in it.
+        # Once per process and file (0.9 s at 100,000 articles), before the first search instead of in it.
         for name, db in datasette.databases.items():
             if not name.startswith("_") and site.is_archive_database(db):
                 key = served.file_key(db.path)
@@ -56,8 +52,53 @@ def startup(datasette):
     return load_catalogs
 
 
-async def _searcher_call(datasette, request, work):
-    """Run work(searcher, params) on one of the database's query threads."""
+async def search_view(request, datasette):
+    format_ = request.url_vars.get("format")
+    base = _base(datasette, request)
+    try:
+        if format_ == "csv":
+            return await _export(datasette, request, exports.csv_line(exports.ARTICLE_COLUMNS),
+                                 lambda rows, first: exports.csv_rows(rows, exports.ARTICLE_COLUMNS), "", CSV, "search.csv")
+        if format_ == "json" and request.args.get("_all"):
+            return await _export_json(datasette, request)
+        if format_ == "atom":
+            return await _atom(datasette, request)
+        if format_ == "json":
+            with_series = "by" in request.args
+            return Response.json(await _run(datasette, request, lambda s, p: pages.search_json(s, p, base, with_series)))
+        context = await _run(datasette, request, lambda s, p: pages.search_page(s, p, base))
+    except ParameterError as error:
+        return await _error(datasette, request, error, format_, "archive_search.html", {"results": None})
+    return Response.html(await _render(datasette, request, "archive_search.html", context))
+
+
+async def series_view(request, datasette):
+    try:
+        data = await _run(datasette, request, pages.series_json)
+    except ParameterError as error:
+        return await _error(datasette, request, error, "json", None, {})
+    if request.url_vars["format"] == "json":
+        return Response.json(data)
+    return Response(exports.series_csv(data), content_type=CSV)
+
+
+async def sentences_view(request, datasette):
+    format_ = request.url_vars.get("format")
+    try:
+        start = _cursor(request)
+        if format_ == "csv":
+            return await _sentences_csv(datasette, request)
+        context = await _run(datasette, request, lambda s, p: pages.sentences_page(s, p, start))
+    except ParameterError as error:
+        return await _error(datasette, request, error, format_, "archive_sentences.html", {"lines": []})
+    if format_ == "json":
+        params = context.pop("params")
+        return Response.json({"q": params.q, "start": start, **context})
+    return Response.html(await _render(datasette, request, "archive_sentences.html", {**context, "start": start, "width": WIDTH}))
+
+
+async def _run(datasette, request, work, with_db=False):
+    """work(searcher, params) on one of the database's query threads; ParameterError for bad parameters."""
     name = request.url_vars["database"]
     try:
         db = datasette.get_database(name)
@@ -68,197 +109,73 @@ async def _searcher_call(datasette, request, work):
 
     def run(conn):
         searcher = Searcher(ENGINE, conn, file_key)
-        return work(searcher, search_params.parse(request.args, searcher.outlet_ids()))
+        return work(searcher, parse(request.args, searcher.outlet_ids()))
 
-    return db, await db.execute_fn(run)
-
-
-def _bad_request(error: ParameterError, format_: str | None):
-    if format_ in ("json", "csv", "atom"):
-        return Response.json({"ok": False, "error": str(error), "parameter": error.parameter}, status=400)
-    return None
+    result = await db.execute_fn(run)
+    return (db, result) if with_db else result
 
 
-async def search_view(request, datasette):
-    format_ = request.url_vars.get("format")
-    name = request.url_vars["database"]
-    try:
-        if format_ == "csv":
-            return await _export_csv(datasette, request)
-        if format_ == "json" and request.args.get("_all"):
-            return await _export_json(datasette, request)
-        if format_ == "atom":
-            return await _atom(datasette, request)
-        _, context = await _searcher_call(datasette, request, lambda searcher, params: _search_context(searcher, params, format_, request, _base(datasette, name)))
-    except ParameterError as error:
-        if format_:
-            return _bad_request(error, format_)
-        context = {"error": str(error), "params": search_params.SearchParams(), "results": None}
-        return Response.html(await _render(datasette, request, name, context), status=400)
-    if format_ == "json":
-        return Response.json(context["data"], default=str)
-    return Response.html(await _render(datasette, request, name, context))
-
-
-def _search_context(searcher, params, format_, request, base):
-    results = searcher.results(params)
-    following = results.pop("next_page")
-    extension = ".json" if format_ == "json" else ""
-    results["next"] = f"{base}{extension}?{params.query_string(page=following)}" if following else None
-    if format_ == "json":
-        data = dict(results)
-        if "by" in request.args and params.q:
-            data["series"] = searcher.series(params)["series"]
-        return {"data": data}
-    outlets = searcher.outlets()
-    context = {"params": params, "results": results, "outlets": outlets, "sections": searcher.sections(), "error": None}
-    if params.q:
-        context["others"] = searcher.other_totals(params)
-        context["series"] = series = searcher.series(params)
-        names = {outlet["id"]: outlet["name"] for outlet in outlets}
-        lines = [
-            chart.Line(" · ".join(part for part in (line["q"], names.get(line["outlet"], line["outlet"])) if part),
-                       [point["share" if params.measure == "share" else "articles"] for point in line["points"]])
-            for line in series["series"]
-        ]
-        percent = params.measure == "share"
-        context["chart"] = chart.time_chart(series["periods"], lines, percent=percent, title="Matching articles per " + params.by)
-        context["chart_table"] = chart.data_table(series["periods"], lines, percent=percent)
-    return context
-
-
-def _base(datasette, database: str) -> str:
-    return datasette.urls.database(database) + "/search"
-
-
-async def _render(datasette, request, database, context, template="archive_search.html"):
-    page = {
-        "database": database, "search_base": _base(datasette, database),
-        "error": None,
-    }
-    return await datasette.render_template(template, {**page, **context}, request=request, view_name="archive_search")
-
-
-async def _stream(datasette, request, start, write_chunk, content_type, filename):
-    """Stream every chunk of a query's results; start(searcher, params) gives (head, chunks)."""
-    db, (head, match, slots) = await _searcher_call(datasette, request, start)
-    chunk = 500
+async def _export(datasette, request, head, write_rows, tail, content_type, filename):
+    """Stream every matching article, CHUNK rows per query-thread call."""
+    db, (match, slots) = await _run(datasette, request, lambda s, p: s.export_order(p), with_db=True)
 
     async def stream(writer):
-        await writer.write(head)
-        for offset in range(0, len(slots), chunk):
-            rows = await db.execute_fn(lambda conn, offset=offset: Searcher(ENGINE, conn, None).export_chunk(match, slots[offset:offset + chunk]))
-            await writer.write(write_chunk(rows, offset == 0))
-        await writer.write(write_chunk(None, False))
+        await writer.write(head(match) if callable(head) else head)
+        for offset in range(0, len(slots), CHUNK):
+            rows = await db.execute_fn(lambda conn, offset=offset: Searcher(ENGINE, conn, None).export_chunk(match, slots[offset:offset + CHUNK]))
+            await writer.write(write_rows(rows, offset == 0))
+        await writer.write(tail)
 
     headers = {"content-disposition": f'attachment; filename="{filename}"'} if filename else {}
     return AsgiStream(stream, headers=headers, content_type=content_type)
 
 
-async def _export_csv(datasette, request):
-    def start(searcher, params):
-        match, slots = searcher.export_order(params)
-        return _csv_line(EXPORT_COLUMNS), match, slots
-
-    def write(rows, first):
-        return "" if rows is None else "".join(_csv_line([row[c] for c in EXPORT_COLUMNS]) for row in rows)
-
-    return await _stream(datasette, request, start, write, "text/csv; charset=utf-8", "search.csv")
-
-
 async def _export_json(datasette, request):
-    def start(searcher, params):
-        match, slots = searcher.export_order(params)
-        head = json.dumps({"q": params.q, "total": match.total, "paragraphs": match.paragraphs}, ensure_ascii=False)
-        return head[:-1] + ', "results": [', match, slots
-
-    def write(rows, first):
-        if rows is None:
-            return "]}"
-        text = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
-        return text if first or not text else ",\n" + text
-
-    return await _stream(datasette, request, start, write, "application/json; charset=utf-8", None)
+    return await _export(datasette, request, lambda match: exports.json_head(match.query, match.total, match.paragraphs),
+                         exports.json_rows, exports.JSON_TAIL, "application/json; charset=utf-8", None)
 
 
 async def _atom(datasette, request):
     name = request.url_vars["database"]
-    _, (params, entries) = await _searcher_call(datasette, request, lambda s, p: (p, s.feed_entries(p) if p.q else []))
-    page_url = datasette.absolute_url(request, datasette.urls.database(name) + "/search?" + params.query_string(page=1))
-    feed_url = datasette.absolute_url(request, datasette.urls.database(name) + "/search.atom?" + params.query_string(page=1, sort="relevance"))
-    items = [
-        {"id": datasette.absolute_url(request, datasette.urls.row(name, "articles", row["id"])),
-         "link": datasette.absolute_url(request, datasette.urls.row(name, "articles", row["id"])),
-         "url": row["url"], "title": row["title"], "published": row["published"],
-         "author": row["outlet"], "summary": row["passage"]}
-        for row in entries
-    ]
+    params, rows = await _run(datasette, request, lambda s, p: (p, s.feed_entries(p) if p.q else []))
+    search = datasette.urls.database(name) + "/search"
+    page_url = datasette.absolute_url(request, f"{search}?{params.query_string(page=1)}")
+    feed_url = datasette.absolute_url(request, f"{search}.atom?{params.query_string(page=1, sort='relevance')}")
+    entries = exports.feed_entries(rows, lambda article: datasette.absolute_url(request, datasette.urls.row(name, "articles", article)))
     title = f"Archive search: {params.q}" if params.q else "Archive search"
-    return Response(atom.feed(title, feed_url, page_url, items), content_type="application/atom+xml; charset=utf-8")
-
-
-async def series_view(request, datasette):
-    format_ = request.url_vars["format"]
-    try:
-        _, data = await _searcher_call(datasette, request, lambda s, p: {"q": list(p.queries), **s.series(p)} if p.q else {"q": [], "series": []})
-    except ParameterError as error:
-        return _bad_request(error, format_)
-    if format_ == "json":
-        return Response.json(data)
-    rows = [
-        _csv_line([line["q"], line["outlet"] or "", point["period"], point["articles"], point["all_articles"],
-                   "" if point["share"] is None else f"{point['share']:.6f}"])
-        for line in data["series"] for point in line["points"]
-    ]
-    return Response(_csv_line(SERIES_COLUMNS) + "".join(rows), content_type="text/csv; charset=utf-8")
-
-
-async def sentences_view(request, datasette):
-    format_ = request.url_vars.get("format")
-    name = request.url_vars["database"]
-    try:
-        start = _cursor(request)
-        if format_ == "csv":
-            return await _sentences_csv(datasette, request)
-
-        def work(searcher, params):
-            if not params.q:
-                return {"params": params, "lines": [], "next": None, "total": 0, "paragraphs": 0}
-            match, order = searcher.sentence_order(params)
-            lines, following = searcher.sentences(match, order, start, params.size)
-            return {"params": params, "lines": lines, "total": match.total, "paragraphs": match.paragraphs,
-                    "next": None if following is None else params.query_string() + f"&start={following}"}
-
-        _, context = await _searcher_call(datasette, request, work)
-    except ParameterError as error:
-        if format_:
-            return _bad_request(error, format_)
-        context = {"error": str(error), "params": search_params.SearchParams(), "lines": []}
-        return Response.html(await _render_sentences(datasette, request, name, context), status=400)
-    if format_ == "json":
-        params = context.pop("params")
-        return Response.json({"q": params.q, "start": start, **context})
-    return Response.html(await _render_sentences(datasette, request, name, {**context, "start": start, "width": WIDTH}))
-
-
-async def _render_sentences(datasette, request, database, context):
-    return await _render(datasette, request, database, context, "archive_sentences.html")
+    return Response(atom.feed(title, feed_url, page_url, entries), content_type="application/atom+xml; charset=utf-8")
 
 
 async def _sentences_csv(datasette, request):
-    db, (match, order) = await _searcher_call(datasette, request, lambda s, p: s.sentence_order(p) if p.q else (None, []))
+    db, (match, order) = await _run(datasette, request, lambda s, p: s.sentence_order(p) if p.q else (None, []), with_db=True)
 
     async def stream(writer):
-        await writer.write(_csv_line(SENTENCE_COLUMNS))
+        await writer.write(exports.csv_line(exports.SENTENCE_COLUMNS))
         position = 0
         while match is not None and position is not None:
             lines, position = await db.execute_fn(
-                lambda conn, position=position: Searcher(ENGINE, conn, None).sentences(match, order, position, 500)
+                lambda conn, position=position: Searcher(ENGINE, conn, None).sentences(match, order, position, CHUNK)
             )
-            await writer.write("".join(_csv_line([line[c] for c in SENTENCE_COLUMNS]) for line in lines))
+            await writer.write(exports.csv_rows(lines, exports.SENTENCE_COLUMNS))
 
-    return AsgiStream(stream, headers={"content-disposition": 'attachment; filename="sentences.csv"'},
-                      content_type="text/csv; charset=utf-8")
+    return AsgiStream(stream, headers={"content-disposition": 'attachment; filename="sentences.csv"'}, content_type=CSV)
+
+
+async def _error(datasette, request, error: ParameterError, format_, template, empty):
+    """400 naming the parameter: JSON for data formats, the page with the message for HTML."""
+    if format_ or template is None:
+        return Response.json({"ok": False, "error": str(error), "parameter": error.parameter}, status=400)
+    context = {"error": str(error), "params": SearchParams(), **empty}
+    return Response.html(await _render(datasette, request, template, context), status=400)
+
+
+def _base(datasette, request) -> str:
+    return datasette.urls.database(request.url_vars["database"]) + "/search"
+
+
+async def _render(datasette, request, template, context):
+    page = {"database": request.url_vars["database"], "search_base": _base(datasette, request), "error": None}
+    return await datasette.render_template(template, {**page, **context}, request=request, view_name="archive_search")
 
 
 def _cursor(request) -> int:
@@ -266,9 +183,3 @@ def _cursor(request) -> int:
     if not value.isdigit():
         raise ParameterError("start", f"{value!r} is not a whole number")
     return int(value)
-
-
-def _csv_line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(["" if value is None else value for value in values])
-    return buffer.getvalue()

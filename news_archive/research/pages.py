@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import chart, kwic
 from . import engine as engine_module
-from . import kwic
 from .engine import Engine, Match
 from .params import SearchParams
 from .series import series
@@ -117,3 +117,56 @@ def _sentence_rows(row, query: str) -> list[dict]:
          "sentence": line.sentence}
         for line in kwic.lines(text or "", query)
     ]
+
+
+def search_json(searcher: Searcher, params: SearchParams, base: str, with_series: bool) -> dict:
+    """The JSON contract of /DB/search.json: a page of results, its totals, the next page's URL, and
+    the series when asked for (by=)."""
+    data = _with_next(searcher.results(params), params, base + ".json")
+    if with_series and params.q:
+        data["series"] = searcher.series(params)["series"]
+    return data
+
+
+def search_page(searcher: Searcher, params: SearchParams, base: str) -> dict:
+    """What the search page's template shows."""
+    outlets = searcher.outlets()
+    context = {"params": params, "results": _with_next(searcher.results(params), params, base),
+               "outlets": outlets, "sections": searcher.sections()}
+    if params.q:
+        context["others"] = searcher.other_totals(params)
+        context["series"] = found = searcher.series(params)
+        names = {outlet["id"]: outlet["name"] for outlet in outlets}
+        lines = chart_lines(found, names, params.measure)
+        percent = params.measure == "share"
+        context["chart"] = chart.time_chart(found["periods"], lines, percent=percent, title="Matching articles per " + params.by)
+        context["chart_table"] = chart.data_table(found["periods"], lines, percent=percent)
+    return context
+
+
+def chart_lines(found: dict, outlet_names: dict[str, str], measure: str) -> list[chart.Line]:
+    value = "share" if measure == "share" else "articles"
+    return [
+        chart.Line(" · ".join(part for part in (line["q"], outlet_names.get(line["outlet"], line["outlet"])) if part),
+                   [point[value] for point in line["points"]])
+        for line in found["series"]
+    ]
+
+
+def sentences_page(searcher: Searcher, params: SearchParams, start: int) -> dict:
+    """A page of sentences from the start-th matching paragraph, and the query of the next page."""
+    if not params.q:
+        return {"params": params, "lines": [], "next": None, "total": 0, "paragraphs": 0}
+    match, order = searcher.sentence_order(params)
+    lines, following = searcher.sentences(match, order, start, params.size)
+    return {"params": params, "lines": lines, "total": match.total, "paragraphs": match.paragraphs,
+            "next": None if following is None else params.query_string() + f"&start={following}"}
+
+
+def series_json(searcher: Searcher, params: SearchParams) -> dict:
+    return {"q": list(params.queries), **searcher.series(params)} if params.q else {"q": [], "series": []}
+
+
+def _with_next(results: dict, params: SearchParams, url: str) -> dict:
+    following = results.pop("next_page")
+    return {**results, "next": f"{url}?{params.query_string(page=following)}" if following else None}
