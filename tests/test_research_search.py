@@ -308,3 +308,18 @@ def test_the_table_search_sql_runs_on_its_own(archive_path, scan):
     sql = "select count(*) as n from articles where archive_search_matches(rowid, archive_search_id(:s))"
     rows = get(Datasette([str(archive_path)]), sql_path("archive", ".json", _shape="array", sql=sql, s="王毅")).json()
     assert rows == [{"n": len(scan.matching("王毅"))}]
+
+
+def test_outlet_counts_compare_sources(ds, scan):
+    filters = {"from": "2020-07-01", "to": "2020-07-31"}
+    data = get(ds, search_path("美国", filters)).json()
+    want = scan.matching("美国", filters)
+    assert sum(row["articles"] for row in data["outlets"]) == data["total"] == len(want)
+    for row in data["outlets"]:
+        held = [aid for aid, article in scan.articles.items()
+                if article["outlet_id"] == row["outlet_id"] and scan.passes(aid, filters)]
+        assert row["articles"] == len(want & set(held)) and row["all_articles"] == len(held)
+        assert row["share"] == row["articles"] / row["all_articles"]
+    assert [row["articles"] for row in data["outlets"]] == sorted((row["articles"] for row in data["outlets"]), reverse=True)
+    html = get(ds, search_path("美国", filters, "")).text
+    assert "Where: " in html and 'class="outlet-counts"' in html

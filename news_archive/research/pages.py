@@ -62,6 +62,22 @@ class Searcher:
             "results": results,
         }
 
+    def outlet_counts(self, params: SearchParams) -> list[dict]:
+        """Where: matching articles per outlet, and their share of what the archive holds from it
+        under the same filters (source comparison), most first."""
+        catalog = self.engine.catalog(self.conn, self.file_key)
+        population = self.engine.filter_mask(self.conn, self.file_key, params)
+        found = np.bincount(catalog.outlet[self.match(params).mask], minlength=len(catalog.outlet_ids))
+        everything = np.bincount(catalog.outlet[population], minlength=len(catalog.outlet_ids))
+        names = {outlet["id"]: outlet["name"] for outlet in self.outlets()}
+        counts = [
+            {"outlet_id": outlet, "outlet": names.get(outlet, outlet), "articles": articles, "all_articles": total,
+             "share": articles / total if total else None}
+            for outlet, articles, total in zip(catalog.outlet_ids, found.tolist(), everything.tolist())
+            if articles
+        ]
+        return sorted(counts, key=lambda row: (-row["articles"], row["outlet_id"]))
+
     def other_totals(self, params: SearchParams) -> list[dict]:
         """Totals of the queries compared with the first one."""
         return [{"q": q, "total": self.match(params, q).total} for q in params.queries[1:]]
@@ -123,6 +139,8 @@ def search_json(searcher: Searcher, params: SearchParams, base: str, with_series
     """The JSON contract of /DB/search.json: a page of results, its totals, the next page's URL, and
     the series when asked for (by=)."""
     data = _with_next(searcher.results(params), params, base + ".json")
+    if params.q:
+        data["outlets"] = searcher.outlet_counts(params)
     if with_series and params.q:
         data["series"] = searcher.series(params)["series"]
     return data
@@ -135,6 +153,7 @@ def search_page(searcher: Searcher, params: SearchParams, base: str) -> dict:
                "outlets": outlets, "sections": searcher.sections()}
     if params.q:
         context["others"] = searcher.other_totals(params)
+        context["outlet_counts"] = searcher.outlet_counts(params)
         context["series"] = found = searcher.series(params)
         names = {outlet["id"]: outlet["name"] for outlet in outlets}
         lines = chart_lines(found, names, params.measure)
