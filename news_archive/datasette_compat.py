@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
+from datasette import hookspecs
 from datasette.version import __version__
+
+
+def defines_hook(name: str) -> bool:
+    """Whether the installed Datasette has this plugin hook (1.0 lists an unknown one among its hooks)."""
+    return hasattr(hookspecs, name)
 
 
 def keeps_metadata_internally(datasette) -> bool:

@@ -58,7 +58,10 @@ async def _fill(current: dict, wanted: dict, write) -> None:
 
 
 async def configure(datasette, names: list[str]) -> None:
-    """Give Datasette 1.0's archive databases names metadata.yml: metadata, table configuration, queries."""
+    """Give Datasette 1.0's archive databases names metadata.yml: metadata, table configuration, queries.
+    Without one, nothing: the instance's title and description are the archive's too."""
+    if not names:
+        return
     metadata = site.metadata()
     database = metadata.pop("databases")[site.CONFIGURED_DATABASE]
     await _fill(await datasette.get_instance_metadata(), metadata, datasette.set_instance_metadata)

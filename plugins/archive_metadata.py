@@ -8,7 +8,7 @@ news_archive.site_config shapes them for each version; the user's own metadata w
 from datasette import hookimpl
 
 from news_archive import site, site_config
-from news_archive.datasette_compat import keeps_metadata_internally
+from news_archive.datasette_compat import defines_hook, keeps_metadata_internally
 
 
 def archive_names(datasette) -> list[str]:
@@ -16,17 +16,19 @@ def archive_names(datasette) -> list[str]:
             if not name.startswith("_") and site.is_archive_database(db)]
 
 
-# optionalhook: Datasette 1.0 has no get_metadata or canned_queries hook; startup() serves it instead.
-@hookimpl(optionalhook=True)
-def get_metadata(datasette, key, database, table):
-    return site_config.hook_metadata(archive_names(datasette))
+# Datasette 0.65's hooks, defined only there: 1.0 has neither (startup() serves it instead), and would
+# list a hook it lacks among its plugin hooks.
+if defines_hook("get_metadata"):
+    @hookimpl
+    def get_metadata(datasette, key, database, table):
+        return site_config.hook_metadata(archive_names(datasette))
 
-
-@hookimpl(optionalhook=True)
-def canned_queries(datasette, database, actor):
-    if database in archive_names(datasette):
-        return site_config.queries()
-    return None
+if defines_hook("canned_queries"):
+    @hookimpl
+    def canned_queries(datasette, database, actor):
+        if database in archive_names(datasette):
+            return site_config.queries()
+        return None
 
 
 @hookimpl

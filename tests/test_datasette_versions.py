@@ -8,7 +8,8 @@ from datasette.app import Datasette
 from datasette_json import DATASETTE_1
 
 from news_archive import site, site_config
-from news_archive.datasette_compat import keeps_metadata_internally, rejects_extra_next_url, without_extra_next_url
+from news_archive.datasette_compat import (defines_hook, keeps_metadata_internally, rejects_extra_next_url,
+                                          without_extra_next_url)
 
 
 @pytest.mark.parametrize("version, rejects", [
@@ -27,6 +28,15 @@ def test_only_extra_next_url_leaves_the_query_string():
 
 def test_installed_datasette_is_told_apart():
     assert keeps_metadata_internally(Datasette([])) is DATASETTE_1
+    assert defines_hook("get_metadata") is defines_hook("canned_queries") is not DATASETTE_1
+    assert defines_hook("startup")
+
+
+def test_without_an_archive_the_instance_gets_no_archive_metadata(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    html = asyncio.run(Datasette([str(other)]).client.get("/")).text
+    assert "Chinese-language news archive" not in html
 
 
 def test_a_table_entry_splits_into_metadata_configuration_and_columns():
