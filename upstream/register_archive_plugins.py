@@ -1,13 +1,15 @@
 """pytest plugin: run Datasette's own test suite with this project's Datasette plugins installed.
 
 Datasette's tests/conftest.py sets ``sys._called_from_test``, so datasette.plugins skips setuptools
-entry points and installing the project is not enough. Loaded with ``-p register_archive_plugins``
-(upstream/ on PYTHONPATH), this plugin registers our modules in ``datasette.plugins.pm`` under their
-entry-point names, and fails the run (exit status 4) if any of them is not registered after
-registration, at session start or at session end, in the main process or in any xdist worker.
+entry points and installing the project is not enough (this module sets it even earlier, see below).
+Loaded with ``-p register_archive_plugins`` (upstream/ on PYTHONPATH), this plugin registers our
+modules in ``datasette.plugins.pm`` under their entry-point names, and fails the run (exit status 4)
+if any of them is not registered after registration, at session start or at session end, in the main
+process or in any xdist worker.
 
 It also counts the hook calls that ran our implementations and prints them after the tests; with
-ARCHIVE_PLUGINS_REQUIRE_CALLS=1 the run fails if one of our hooks was never called.
+ARCHIVE_PLUGINS_REQUIRE_CALLS=1 the run fails if one of our hooks that this Datasette defines was
+never called (1.0 defines neither get_metadata nor canned_queries: the plugins use them on 0.65 only).
 """
 
 import importlib
@@ -22,9 +24,14 @@ import pytest
 # Entry-point name -> module, from pyproject.toml: the names Datasette itself would register them under.
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 ARCHIVE_PLUGINS = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["entry-points"]["datasette"]
-OUR_HOOKS = {"extra_template_vars", "get_metadata", "prepare_connection", "prepare_jinja2_environment", "render_cell"}
+
+# Datasette's conftest.py sets this in its pytest_configure, but 1.0's own pytest plugin (the pytest11
+# entry point datasette._pytest_plugin) imports datasette.plugins in an earlier pytest_configure, and
+# that import loads every installed plugin's entry points unless it is set. -p imports this first.
+sys._called_from_test = True
 
 _calls = Counter()  # hook name -> calls that ran one of our implementations
+_our_hooks = set()  # hooks our modules implement that the installed Datasette defines
 _problems = []  # registration problems found at session end, here or in xdist workers
 
 
@@ -41,12 +48,11 @@ def _unregistered(when):
     return problems
 
 
-# trylast: Datasette's conftest.py must set sys._called_from_test before datasette.plugins is first
-# imported, or that import would also load the entry points of every installed Datasette plugin.
+# trylast: after Datasette's conftest.py has set up its test session.
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
-    if not hasattr(sys, "_called_from_test"):
-        raise pytest.UsageError("run this on Datasette's tests/ (its conftest.py was not loaded)")
+    if not (config.rootpath / "tests" / "fixtures.py").is_file():
+        raise pytest.UsageError("run this on Datasette's test suite (no tests/fixtures.py here)")
     from datasette.plugins import pm
 
     if pm.list_plugin_distinfo():  # entry points were loaded: not the plugin set upstream tests
@@ -57,6 +63,7 @@ def pytest_configure(config):
         ours.add(module)
         if pm.get_plugin(name) is None:
             pm.register(module, name=name)
+        _our_hooks.update(caller.name for caller in pm.get_hookcallers(module) if caller.has_spec())
 
     def after(outcome, hook_name, hook_impls, kwargs):
         if any(impl.plugin in ours for impl in hook_impls):
@@ -92,7 +99,7 @@ def pytest_sessionfinish(session, exitstatus):
         workeroutput["archive_problems"] = list(_problems)
         return
     if os.environ.get("ARCHIVE_PLUGINS_REQUIRE_CALLS") == "1":
-        if never_called := sorted(OUR_HOOKS - set(_calls)):
+        if never_called := sorted(_our_hooks - set(_calls)):
             _problems.append(f"Datasette never called our hooks {never_called}")
     if _problems:
         # After the tests, pytest turns only pytest.exit() into an exit status.

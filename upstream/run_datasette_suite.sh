@@ -4,12 +4,14 @@
 # test fails.
 #
 #   DATASETTE_SRC=... upstream/run_datasette_suite.sh [extra pytest args]
+#   DATASETTE=1.0a41 DATASETTE_SRC=... upstream/run_datasette_suite.sh   another datasette, e.g. a 1.0 alpha
 #
 # The test modules (tests/test_*.py) come from the datasette sdist on PyPI. The sdist does NOT ship
 # tests/conftest.py, fixtures.py, utils.py, plugins/, nor docs/ and pytest.ini (conftest.py reads
 # docs/authentication.rst), so those come from DATASETTE_SRC: a directory holding them (a checkout or
 # an unpacked `git archive`), or a git URL or repository, where the tag named after the version is
-# used, or failing that the version's maintenance branch (0.65.x for 0.65.5), with a warning.
+# used, or failing that the version's maintenance branch (0.65.x for 0.65.5; main for an alpha), with a
+# warning.
 # Default: the GitHub repository. JOBS=N sets the xdist workers (default: one per core);
 # KEEP=1 keeps the work directory.
 set -euo pipefail
@@ -22,17 +24,28 @@ TESTTMP=$(mktemp -d /dev/shm/datasette-suite.XXXXXX 2>/dev/null || mktemp -d "$W
 [[ ${KEEP:-0} == 1 ]] && echo "work directory: $WORK" || trap 'rm -rf "$WORK" "$TESTTMP"' EXIT
 START=$SECONDS
 
-# 1. A venv with this project, then datasette's [test] extra for the datasette it resolved.
+# 1. A venv with this project, then the test dependencies of the datasette it resolved: 0.65 names
+# them as its [test] extra, the 1.0 alphas as the "dev" dependency group of their pyproject.toml.
 "${PYTHON:-python3}" -m venv "$WORK/venv"
 PY=$WORK/venv/bin/python
 PIP=("$PY" -m pip --quiet --disable-pip-version-check)
 "${PIP[@]}" install -e "$ROOT"
+[[ -n ${DATASETTE:-} ]] && "${PIP[@]}" install "datasette==$DATASETTE"
 VERSION=$("$PY" -c 'import importlib.metadata as m; print(m.version("datasette"))')
-"${PIP[@]}" install "datasette[test]==$VERSION"
-
-# 2. The suite: test modules from the sdist, support files from DATASETTE_SRC (see above).
 "${PIP[@]}" download --no-deps --no-binary :all: "datasette==$VERSION" -d "$WORK/dl"
 tar xzf "$WORK/dl/datasette-$VERSION.tar.gz" -C "$WORK"
+mapfile -t DEV_GROUP < <("$PY" -c 'import sys, tomllib, pathlib
+path = pathlib.Path(sys.argv[1], "pyproject.toml")
+groups = tomllib.loads(path.read_text()).get("dependency-groups", {}) if path.exists() else {}
+sys.stdout.write("".join(f"{requirement}\n" for requirement in groups.get("dev", [])))' \
+  "$WORK/datasette-$VERSION")
+if ((${#DEV_GROUP[@]})); then
+  "${PIP[@]}" install "${DEV_GROUP[@]}"
+else
+  "${PIP[@]}" install "datasette[test]==$VERSION"
+fi
+
+# 2. The suite: test modules from the sdist, support files from DATASETTE_SRC (see above).
 if [[ -f $DATASETTE_SRC/tests/conftest.py ]]; then
   SRC=$DATASETTE_SRC
 else
@@ -41,6 +54,7 @@ else
   REF=$VERSION
   if [[ -z $TAG ]]; then
     REF=${VERSION%.*}.x
+    [[ $VERSION =~ [a-z] ]] && REF=main  # a pre-release such as 1.0a41: no maintenance branch yet
     echo "WARNING: no tag $VERSION in $DATASETTE_SRC; support files from branch $REF" >&2
   fi
   [[ -d $DATASETTE_SRC ]] && DATASETTE_SRC=file://$(cd "$DATASETTE_SRC" && pwd)
