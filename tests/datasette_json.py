@@ -17,7 +17,7 @@ TABLE_EXTRAS = "_shape=objects&_extra=columns&_extra=count&_extra=facet_results"
 
 def shown_count(rows: int) -> int:
     """The count table_data() gives for a table or filter matching rows: 1.0 stops counting at 10,001
-    (count_truncated; its pages say ">10,000 rows"), but for immutable files' inspect-file counts."""
+    (count_truncated; its pages say "10,000+ rows"), but for immutable files' inspect-file counts."""
     return min(rows, 10_001) if DATASETTE_1 else rows
 
 
