@@ -20,6 +20,8 @@ TABLE_CONFIG_KEYS = ("hidden", "sort", "sort_desc", "size", "sortable_columns", 
 # Datasette 0.65 shows the instance's license and source on every page that sets none of its own; 1.0
 # dropped that fallback, so configure() copies them down.
 INHERITED_KEYS = ("license", "license_url", "source", "source_url")
+# The source of the stored queries configure() adds, told apart from users' and datasette.yaml's.
+QUERY_SOURCE = "news-archive"
 
 
 def hook_metadata(names: list[str]) -> dict | None:
@@ -85,11 +87,21 @@ async def _configure_database(datasette, name: str, database: dict, inherited: d
         for column, description in columns.items():
             if "description" not in await datasette.get_column_metadata(name, table, column):
                 await datasette.set_column_metadata(name, table, column, "description", description)
-    for query_name, query in (database.get("queries") or {}).items():
-        if await datasette.get_query(name, query_name) is None:
+    await _configure_queries(datasette, name, database.get("queries") or {})
+
+
+async def _configure_queries(datasette, name: str, queries: dict) -> None:
+    # A persistent internal database (--internal) still holds the last run's: replaced, or dropped.
+    ours = await datasette.list_queries(name, source=QUERY_SOURCE, limit=1000, include_private=True)
+    for stale in ours.queries:
+        if stale.name not in queries:
+            await datasette.remove_query(name, stale.name, source=QUERY_SOURCE)
+    for query_name, query in queries.items():
+        existing = await datasette.get_query(name, query_name)
+        if existing is None or existing.source == QUERY_SOURCE:
             # Trusted, as queries in datasette.yaml are: they run for anyone who may view them.
             await datasette.add_query(name, query_name, query["sql"], title=query.get("title"),
                                       description=query.get("description"),
                                       description_html=query.get("description_html"),
                                       hide_sql=bool(query.get("hide_sql")), fragment=query.get("fragment"),
-                                      parameters=query.get("params"), is_trusted=True, replace=False)
+                                      parameters=query.get("params"), is_trusted=True, source=QUERY_SOURCE)

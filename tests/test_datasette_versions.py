@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 from datasette.app import Datasette
 from datasette_json import DATASETTE_1
+from db_fixtures import archive_path  # noqa: F401
 
 from news_archive import site, site_config
 from news_archive.datasette_compat import (defines_hook, keeps_metadata_internally, rejects_extra_next_url,
@@ -60,3 +61,23 @@ def test_other_databases_keep_datasettes_answer_to_extra_next_url(tmp_path):
     sqlite3.connect(other).execute("create table t (latitude, longitude)").connection.commit()
     response = asyncio.run(Datasette([str(other)]).client.get("/other/t.json?_extra=next_url"))
     assert response.status_code == (400 if rejects_extra_next_url() else 200)
+
+
+@pytest.mark.skipif(not DATASETTE_1, reason="stored queries are Datasette 1.0's; 0.65 asks the canned_queries hook")
+def test_startup_replaces_its_own_stored_queries_and_leaves_others(archive_path):
+    async def run():
+        ds = Datasette([str(archive_path)])
+        await ds.invoke_startup()
+        # As a persistent --internal database would hold them after metadata.yml changed:
+        await ds.update_query("archive", "backlinks", sql="select 1")
+        await ds.add_query("archive", "dropped_from_metadata", "select 2", source=site_config.QUERY_SOURCE)
+        await ds.remove_query("archive", "photo_agencies")
+        await ds.add_query("archive", "photo_agencies", "select 3", source="user")
+        await site_config.configure(ds, ["archive"])
+        return {name: await ds.get_query("archive", name)
+                for name in ("backlinks", "dropped_from_metadata", "photo_agencies")}
+
+    queries = asyncio.run(run())
+    assert queries["backlinks"].sql == site_config.queries()["backlinks"]["sql"]
+    assert queries["dropped_from_metadata"] is None
+    assert (queries["photo_agencies"].sql, queries["photo_agencies"].source) == ("select 3", "user")
