@@ -63,6 +63,11 @@ def indexed(*texts: str | None) -> tuple[str, ...]:
     return tuple(index_text(text) if text else "" for text in texts)
 
 
+def index_texts(texts: list[str | None]) -> list[str]:
+    """index_text() of each text, normalized in one call (see _normalize_each)."""
+    return [index_normalized(text) if text else "" for text in _normalize_each(texts)]
+
+
 class Normalized(NamedTuple):
     """normalize() of an article's texts: what the index is made of, and what versions are compared by."""
 

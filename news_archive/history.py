@@ -23,7 +23,6 @@ import sqlite_utils
 
 from . import fts, store
 from .ids import stable_id
-from .search import index_text
 from .textdiff import compare_texts, comparables
 
 if TYPE_CHECKING:
@@ -46,8 +45,10 @@ class Timeline:
 
 
 class VersionHistory:
-    def __init__(self, db: sqlite_utils.Database, rows: store.RowBuffer, search: fts.SearchIndexBuffer):
+    def __init__(self, db: sqlite_utils.Database, rows: store.RowBuffer, search: fts.SearchIndexBuffer,
+                 fresh: bool):
         self.db, self.rows, self.search = db, rows, search
+        self.fresh = fresh  # an empty database: what is kept is what this build held (and no index yet)
         self.next_id = (db.execute(f"select max(id) from [{TABLE}]").fetchone()[0] or 0) + 1
         self.held: set[int] = set()  # versions whose text this build queued
         self.timelines: list[Timeline] = []
@@ -62,17 +63,20 @@ class VersionHistory:
         texts += [(p.position, p.kind, p.text, t[0]) for p, t in zip(article.body.paragraphs, tokens["paragraphs"])]
         self._queue(version_id, store.article_id(article), texts)
 
-    def keep_shown(self, article_id: int, version_id: int) -> None:
-        """Copy the text of the version shown (in articles and paragraphs) unless it is kept already."""
-        if version_id in self.held or self._stored([version_id]):
+    def keep_shown(self, article_id: int, version_id: int, paragraphs_where: tuple[str, list] | None = None) -> None:
+        """Copy the text of the version shown (in articles and paragraphs) unless it is kept already;
+        paragraphs_where finds its paragraphs (the writer knows their ids while no index exists)."""
+        if version_id in self.held or (not self.fresh and self._stored([version_id])):
             return
         self.rows.flush("articles")
         self.rows.flush("paragraphs")
         (title,) = self.db.execute("select title from articles where id = ?", [article_id]).fetchone()
+        condition, params = paragraphs_where or ("article_id = ?", [article_id])
         paragraphs = self.db.execute(
-            "select position, kind, text from paragraphs where article_id = ? order by position", [article_id])
+            f"select position, kind, text from paragraphs where {condition} order by position", params)
         texts = [(0, TITLE_KIND, title), *paragraphs.fetchall()]
-        self._queue(version_id, article_id, [(*row, index_text(row[2]) if row[2] else "") for row in texts])
+        tokens = fts.index_texts([text for _, _, text in texts])
+        self._queue(version_id, article_id, [(*row, row_tokens) for row, row_tokens in zip(texts, tokens)])
 
     def _queue(self, version_id: int, article_id: int, texts: list[tuple[int, str, str, str]]) -> None:
         rows = []

@@ -92,7 +92,7 @@ TABLES = {
         "columns": {"id": int, "version_id": int, "article_id": int, "position": int, "kind": str, "text": str},
         "pk": "id",
         "foreign_keys": [("version_id", "versions", "id"), ("article_id", "articles", "id")],
-        "indexes": [["version_id", "position"], ["article_id"], ["kind"]],
+        "indexes": [["version_id", "position"], ["article_id"]],
     },
     # One row per edit: consecutive distinct texts of an article, in feed-time order.
     "changes": {

@@ -48,7 +48,7 @@ class ArchiveWriter:
         self.fresh = fresh  # an empty database: no lookups needed, and no indexes yet
         self.rows = store.RowBuffer(db)
         self.search = fts.SearchIndexBuffer(db)
-        self.history = VersionHistory(db, self.rows, self.search)
+        self.history = VersionHistory(db, self.rows, self.search, fresh=fresh)
         self.next_id = {
             table: (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1 for table in CHILD_TABLES
         }
@@ -86,7 +86,7 @@ class ArchiveWriter:
                 self.history.keep(parsed, vid)
             if best is None or key > best.key:
                 if best is not None and best.loaded:
-                    self.history.keep_shown(aid, best.version_id)
+                    self.history.keep_shown(aid, best.version_id, self._rows_of(aid)["paragraphs"])
                     self._delete_article(aid)
                 self._insert_article(parsed)
                 self.current[aid] = Current(key, vid, parsed.source.name, loaded=True)
@@ -229,19 +229,23 @@ class ArchiveWriter:
         self.rows.add(table, rows)
         return first
 
+    def _rows_of(self, aid: int) -> dict[str, tuple[str, list]]:
+        """Where an article's rows are in each CHILD_TABLES table: (condition, params)."""
+        slot = self.slots.get(aid)
+        if slot is None:
+            return {table: ("article_id = ?", [aid]) for table in CHILD_TABLES}
+        # Inserted by this build: its rows are id ranges, found without an index.
+        width = len(CHILD_TABLES)
+        firsts = self.first_ids[slot * width:(slot + 1) * width]
+        ends = self.first_ids[(slot + 1) * width:(slot + 2) * width] or [self.next_id[t] for t in CHILD_TABLES]
+        return {table: ("id >= ? and id < ?", [first, end]) for table, first, end in zip(CHILD_TABLES, firsts, ends)}
+
     def _delete_article(self, aid: int) -> None:
         """Remove an article's rows and index entries (a newer version replaces it, or its file is gone)."""
         self.rows.flush()
         self.search.flush()
-        slot = self.slots.pop(aid, None)
-        if slot is not None:  # inserted by this build: its rows are id ranges
-            width = len(CHILD_TABLES)
-            firsts = self.first_ids[slot * width:(slot + 1) * width]
-            ends = self.first_ids[(slot + 1) * width:(slot + 2) * width] or [self.next_id[t] for t in CHILD_TABLES]
-            where = {table: ("id >= ? and id < ?", [first, end])
-                     for table, first, end in zip(CHILD_TABLES, firsts, ends)}
-        else:
-            where = {table: ("article_id = ?", [aid]) for table in CHILD_TABLES}
+        where = self._rows_of(aid)
+        self.slots.pop(aid, None)
         for table, (fts_table, columns) in fts.SEARCH_TABLES.items():
             condition, params = ("id = ?", [aid]) if table == "articles" else where[table]
             old = self.db.execute(f"select rowid, {', '.join(columns)} from [{table}] where {condition}", params)
