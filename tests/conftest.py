@@ -1,9 +1,12 @@
-"""Fixtures shared by the parser tests. They read seeds/ and tests/data/ only."""
+"""Fixtures shared by every test module: seed files parsed on demand, and the archive built from
+seeds/ once per test session (defined in db_fixtures; made available here so no module builds its own)."""
 
 import glob
 from pathlib import Path
 
 import pytest
+
+from db_fixtures import archive_db, archive_path  # noqa: F401
 
 from news_archive.article import parse_article
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette_json import sql_path
-from db_fixtures import SEED_FILE, SEED_URL, SEEDS, archive_db, archive_path  # noqa: F401
+from db_fixtures import SEED_FILE, SEED_URL, SEEDS
 
 from news_archive.build import build
 from news_archive.ids import stable_id

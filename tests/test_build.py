@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 import sqlite_utils
-from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS, archive_db, archive_path  # noqa: F401
+from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS
 
 from news_archive.build import BuildFailed, build
 from news_archive.ids import stable_id

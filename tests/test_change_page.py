@@ -8,7 +8,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
-from db_fixtures import SEEDS, archive_db, archive_path  # noqa: F401
+from db_fixtures import SEEDS
 
 from news_archive.build import build
 from news_archive.history import change_id

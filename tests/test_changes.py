@@ -8,7 +8,7 @@ import sqlite3
 
 import opencc
 import pytest
-from db_fixtures import SEEDS, archive_db, archive_path  # noqa: F401
+from db_fixtures import SEEDS
 from test_textdiff import lcs_length
 
 from news_archive.article import parse_article

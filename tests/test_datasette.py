@@ -12,7 +12,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 from datasette_json import queries_path, shown_count, sql_path, table_data, table_url
-from db_fixtures import ROOT, SEED_URL, archive_db, archive_path  # noqa: F401
+from db_fixtures import ROOT, SEED_URL
 
 from news_archive.ids import stable_id
 

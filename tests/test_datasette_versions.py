@@ -6,7 +6,6 @@ import sqlite3
 import pytest
 from datasette.app import Datasette
 from datasette_json import DATASETTE_1
-from db_fixtures import archive_path  # noqa: F401
 
 from news_archive import site, site_config
 from news_archive.datasette_compat import (defines_hook, keeps_metadata_internally, rejects_extra_next_url,

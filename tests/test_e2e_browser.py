@@ -11,7 +11,7 @@ import sqlite3
 
 import httpx
 import pytest
-from db_fixtures import archive_path  # noqa: F401
+
 from servers import chromium, datasette_serve, local_only, require_browser
 
 SEED_TITLE = "中美重回谈判桌，但言辞分歧凸显双边关系脆弱性"

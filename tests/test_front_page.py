@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from datasette.app import Datasette
 from datasette_json import sql_path, table_data, table_url
-from db_fixtures import archive_path  # noqa: F401
+
 from markupsafe import escape
 
 from news_archive.research import overview

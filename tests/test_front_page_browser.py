@@ -7,7 +7,7 @@ import sqlite3
 import urllib.parse
 
 import pytest
-from db_fixtures import archive_path  # noqa: F401
+
 from servers import chromium, datasette_serve, local_page, require_browser
 
 from news_archive.research.overview import month_range

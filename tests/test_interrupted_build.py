@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from db_fixtures import ROOT, SEED_FILE, SEEDS, archive_path  # noqa: F401
+from db_fixtures import ROOT, SEED_FILE, SEEDS
 
 from news_archive import cli
 

@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from db_fixtures import ROOT, archive_path  # noqa: F401
+from db_fixtures import ROOT
 
 
 def test_load_smoke(archive_path):

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from db_fixtures import ROOT, archive_path  # noqa: F401
+from db_fixtures import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from page_bench import pages  # noqa: E402

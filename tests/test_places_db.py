@@ -9,7 +9,7 @@ import datasette_cluster_map
 import pytest
 from datasette.app import Datasette
 from datasette_json import table_data, table_url
-from db_fixtures import SEED_URL, archive_db, archive_path  # noqa: F401
+from db_fixtures import SEED_URL
 
 from news_archive.ids import stable_id
 from news_archive.places import places

@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from db_fixtures import ROOT, archive_path  # noqa: F401
+from db_fixtures import ROOT
 
 BENCH = ROOT / "bench" / "research_bench.py"
 sys.path.insert(0, str(ROOT / "bench"))

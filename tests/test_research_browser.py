@@ -9,7 +9,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from db_fixtures import archive_db, archive_path  # noqa: F401
+
 from servers import chromium, datasette_serve, local_page, require_browser
 from test_research_search import Scan
 

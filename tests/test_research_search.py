@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from datasette.app import Datasette
 from datasette_json import sql_path, table_data, table_url
-from db_fixtures import archive_db, archive_path  # noqa: F401
+
 from test_search_oracle import draw_queries
 
 from news_archive.search import normalize, patterns

@@ -11,7 +11,7 @@ import pytest
 import sqlite_utils
 from datasette.app import Datasette
 from datasette.utils import escape_fts
-from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS, archive_db, archive_path  # noqa: F401
+from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS
 from test_search_oracle import draw_queries
 
 from news_archive.build import build

@@ -13,7 +13,7 @@ import httpx
 import yaml
 from datasette.app import Datasette
 from datasette_json import sql_path
-from db_fixtures import ROOT, archive_path  # noqa: F401
+from db_fixtures import ROOT
 from servers import datasette_serve
 
 SETTINGS = json.loads((ROOT / "settings.json").read_text())
