@@ -2,8 +2,6 @@
 the canned queries about edits, through Datasette's client, on the real versions in seeds/versions/."""
 
 import asyncio
-import re
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
