@@ -80,3 +80,11 @@ def test_startup_replaces_its_own_stored_queries_and_leaves_others(archive_path)
     assert queries["backlinks"].sql == site_config.queries()["backlinks"]["sql"]
     assert queries["dropped_from_metadata"] is None
     assert (queries["photo_agencies"].sql, queries["photo_agencies"].source) == ("select 3", "user")
+
+
+def test_a_database_hidden_from_the_actor_shows_no_search_or_overview(archive_path):
+    # allow: false in metadata denies view-database on both (1.0 moves it into its configuration).
+    ds = Datasette([str(archive_path)], metadata={"databases": {"archive": {"allow": False}}})
+    assert asyncio.run(ds.client.get("/archive/search?q=王毅")).status_code == 403
+    front = asyncio.run(ds.client.get("/"))
+    assert front.status_code == 200 and 'class="archive-overview"' not in front.text
