@@ -319,7 +319,8 @@ def test_loader_lists_the_names_it_answers(loader):
     # Datasette's router lists every template (for pages/); table-<db>-<table>.html have no end.
     assert loader.list_templates() == [
         "database-archive.html", "database-news.html", "index.html",
-        "row-archive-articles.html", "row-archive-authors.html", "row-news-authors.html"]
+        "row-archive-articles.html", "row-archive-authors.html", "row-archive-changes.html",
+        "row-news-authors.html", "row-news-changes.html"]
 
 
 def test_datasette_serve_builds_its_app_with_the_loader(archive_path):
