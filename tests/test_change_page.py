@@ -15,7 +15,8 @@ from news_archive.store import version_id
 from news_archive.textdiff import compare_texts
 
 V = "versions/"
-DATELINE = [V + "2021-06-07/0269d81de8e87ce2.md", V + "posts/14da35204b3b7490.md"]  # text only
+EDITED = [V + "2020-12-28/11a83c5345821f00.md", V + "2020-12-28/1a7370262f23a0fc.md"]  # headline and text
+DATELINE = [V + "2021-01-25/052860f200eff3d9.md", V + "posts/141ea4be619c1ff4.md"]  # text only
 HEADLINE = [V + "2021-02-11/1274fefc04337d39.md", V + "2021-02-11/076f867bf12f8bbd.md"]  # headline only
 TRUMP = [V + f"2020-10-02/{name}.md" for name in ("008eaa7e47702b18", "12524a05e2d95fe0", "090b2b07bbad75a0")]
 TRUMP_URL = "http://www.bbc.com/zhongwen/simp/world-54382923"
@@ -45,19 +46,27 @@ def served(archive_path):
 
 
 def test_a_text_edit_marks_what_went_and_what_came(served):
-    diff = page(served, change_path("archive", *DATELINE)).select_one(".archive-diff")
+    diff = page(served, change_path("archive", *EDITED)).select_one(".archive-diff")
     text = diff.select_one(".text-diff")
-    # "20 分钟前" (20 minutes ago) became the date; a title 教授 became 特聘教授; 6月4日 became 6月3日.
-    assert marks(text, "ins") == ["21年6月7日", "特聘", "3"]
-    assert marks(text, "del") == [" 分钟前", "4"]
-    assert [p.get_text() for p in text.select("ins, del")[2:]] == ["特聘", "4", "3"]
-    assert "复旦大学特聘教授张维为" in text.get_text().replace("\n", "")
+    # Among them: a name's typo fixed (任泉牛 -> 任全牛), words moved (公安法院外 -> 法院外公安), the credits.
+    assert marks(text, "ins") == ["张展", "。", "四", "我", "。", "全", "我", "公安", "我", "、许书婷 网编：洪伟"]
+    assert marks(text, "del") == ["张展", "对", "，", "4", "为", "泉", "为", "公安", "为", " "]
+    assert "任<del>泉</del><ins>全</ins>牛" in str(text) and "<del>公安</del>法院外<ins>公安</ins>如临大敌" in str(text)
     folded = text.select("details.unchanged")
     assert [d.summary.get_text().split(":")[0] for d in folded] == [
-        "1 unchanged paragraph", "19 unchanged paragraphs", "10 unchanged paragraphs"]
-    assert sum(len(d.select("p")) for d in folded) == 30
-    assert "10 characters added, 5 removed" in diff.select_one(".counts").get_text()
-    assert diff.select_one(".headline").get_text().startswith("Unchanged: [Chinese] 习近平塑造中国“可爱”形象讲话的政治解读")
+        "1 unchanged paragraph", "2 unchanged paragraphs", "2 unchanged paragraphs", "2 unchanged paragraphs"]
+    assert sum(len(d.select("p")) for d in folded) == 7
+    assert "21 characters added, 12 removed" in diff.select_one(".counts").get_text()
+    before, after = diff.select(".headline")
+    assert (marks(before, "del"), marks(after, "ins")) == (["4"], ["四"])
+
+
+def test_a_text_only_edit_keeps_the_headline(served):
+    diff = page(served, change_path("archive", *DATELINE)).select_one(".archive-diff")
+    assert diff.select_one(".headline").get_text() == "Unchanged: [Science] 吃鱼究竟是否有益于健康"
+    text = diff.select_one(".text-diff")
+    assert (marks(text, "del"), marks(text, "ins")) == (["凌晨4点22分"], [])
+    assert [p.get_text() for p in text.find_all("p", recursive=False)] == ["2021年1月25日凌晨4点22分"]
 
 
 def test_a_headline_edit_shows_both_headlines(served):
