@@ -7,6 +7,7 @@ the same files (``site_files/`` links to them) so an installed plugin serves the
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import weakref
 from functools import lru_cache
@@ -66,3 +67,15 @@ def is_archive_database(database) -> bool:
             finally:
                 conn.close()
     return _archive_databases[database]
+
+
+def archive_database_pattern(datasette) -> str | None:
+    """A route pattern group, ``(?P<database>...)``, matching the URL names of the served archive
+    databases; None when none is served (plugin routes then register nothing)."""
+    from datasette.utils import tilde_encode
+
+    names = [
+        re.escape(tilde_encode(name)) for name, db in datasette.databases.items()
+        if not name.startswith("_") and is_archive_database(db)
+    ]
+    return f"(?P<database>{'|'.join(names)})" if names else None

@@ -4,10 +4,7 @@ links from canned queries' change_id cells to the change pages (the row pages of
 Only archive databases get the route; the comparison itself is news_archive.change_page.compare.
 """
 
-import re
-
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
@@ -17,13 +14,10 @@ from news_archive.datasette_compat import ensure_can_view_database
 
 @hookimpl
 def register_routes(datasette):
-    names = [
-        re.escape(tilde_encode(name)) for name, db in datasette.databases.items()
-        if not name.startswith("_") and site.is_archive_database(db)
-    ]
-    if not names:
+    database = site.archive_database_pattern(datasette)
+    if database is None:
         return []
-    return [(rf"^/(?P<database>{'|'.join(names)})/versions/compare(\.(?P<format>json))?$", compare_view)]
+    return [(rf"^/{database}/versions/compare(\.(?P<format>json))?$", compare_view)]
 
 
 async def compare_view(request, datasette):

@@ -6,10 +6,7 @@ only archive databases get them. The views here read the request, run news_archi
 query thread, and render or stream what it returns.
 """
 
-import re
-
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, NotFound, Response
 
 from news_archive import site
@@ -26,13 +23,9 @@ CSV = "text/csv; charset=utf-8"
 
 @hookimpl
 def register_routes(datasette):
-    names = [
-        re.escape(tilde_encode(name)) for name, db in datasette.databases.items()
-        if not name.startswith("_") and site.is_archive_database(db)
-    ]
-    if not names:
+    database = site.archive_database_pattern(datasette)
+    if database is None:
         return []
-    database = f"(?P<database>{'|'.join(names)})"
     return [
         (rf"^/{database}/search(\.(?P<format>json|csv|atom))?$", search_view),
         (rf"^/{database}/search/series\.(?P<format>json|csv)$", series_view),
