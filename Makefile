@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 VENV1 := .venv-datasette1
 BIN1 := $(VENV1)/bin
 
-.PHONY: serve test test-datasette1 build install clean
+.PHONY: serve test test-fast test-datasette1 build install clean
 
 serve: build
 	$(BIN)/datasette serve -i archive.db --inspect-file counts.json \
@@ -22,6 +22,10 @@ build: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The suite without the slow modules (browser, load, benchmarks, fuzz, killed builds): while working.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 test-datasette1: $(VENV1)/installed
 	$(BIN1)/python -m pytest

@@ -23,3 +23,18 @@ def seed():
         return parse_article(matches[0].read_bytes())
 
     return parse
+
+
+# Whole modules that drive a browser, serve under load, benchmark, fuzz or kill builds: `make test` and CI
+# run them; `make test-fast` (pytest -m "not slow") leaves them out while a change is being made.
+SLOW_MODULES = {
+    "test_browser", "test_e2e_browser", "test_map_browser", "test_front_page_browser", "test_research_browser",
+    "test_changes_browser", "test_new_user_browser", "test_load_smoke", "test_page_bench", "test_research_bench",
+    "test_change_bench", "test_fuzz_build", "test_interrupted_build", "test_serving_safety",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
