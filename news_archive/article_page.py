@@ -59,6 +59,13 @@ from versions left join changes on changes.after_version_id = versions.id
 where versions.article_id = ?
 order by coalesce(versions.feed_time, ''), versions.source_file
 """
+# An archive built before versions' texts were kept (no changes table) still shows its versions.
+VERSIONS_WITHOUT_CHANGES_SQL = """
+select id, source_file, feed_time, sha256, size_bytes, is_current, null as text_version_id,
+  null as change_id, null as edit, null as chars_added, null as chars_removed, null as title_after
+from versions where article_id = ?
+order by coalesce(feed_time, ''), source_file
+"""
 EDITS = {"headline": "the headline", "text": "the text", "both": "the headline and the text"}
 AUTHOR_SQL = "select id, name, article_count from authors where id = ?"
 AUTHOR_ARTICLES_SQL = """
@@ -104,7 +111,8 @@ def article(conn: sqlite3.Connection, article_id: int, search: str | None = None
 
 def versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
     """The files the article was read from, oldest first; each says what it changed (edit_text)."""
-    saved = _rows(conn, VERSIONS_SQL, [article_id])
+    has_changes = conn.execute("select 1 from sqlite_master where type = 'table' and name = 'changes'").fetchone()
+    saved = _rows(conn, VERSIONS_SQL if has_changes else VERSIONS_WITHOUT_CHANGES_SQL, [article_id])
     for version in saved:
         version["feed_display"] = display_time(version["feed_time"])
         version["edit_text"] = EDITS.get(version["edit"])

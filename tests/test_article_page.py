@@ -1,6 +1,7 @@
 """The article and author pages, and figure thumbnails, through Datasette's client."""
 
 import asyncio
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from datasette.plugins import pm
 from datasette_json import sql_path
 from db_fixtures import SEED_FILE, SEED_URL, SEEDS
 
+from news_archive import article_page
 from news_archive.build import build
 from news_archive.ids import stable_id
 
@@ -234,3 +236,13 @@ def test_crafted_article_is_sanitized(crafted):
     seed = page(crafted, f"/archive/articles/{SEED_ID}")
     assert [a.get_text() for a in seed.find("h2", string="Linked from").find_next("ul").select("a")] == [
         article.h1.get_text()]
+
+
+def test_an_archive_built_before_changes_were_kept_still_shows_its_articles(archive_path, tmp_path):
+    older = tmp_path / "older.db"
+    shutil.copy(archive_path, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("drop table changes")
+    with sqlite3.connect(older) as conn:
+        page = article_page.article(conn, stable_id(SEED_URL))
+    assert page["title"] and page["versions"] and page["edit_count"] == 0
