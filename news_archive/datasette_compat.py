@@ -32,6 +32,20 @@ async def can_view_database(datasette, actor, database: str) -> bool:
     return await datasette.permission_allowed(actor, "view-database", database, default=True)
 
 
+async def viewable_database(datasette, request):
+    """The Database a plugin route names in its URL (database=), once the actor may see it: 404 for
+    no such database, 403 for one it may not see."""
+    from datasette.utils.asgi import NotFound
+
+    name = request.url_vars["database"]
+    try:
+        db = datasette.get_database(name)
+    except KeyError:
+        raise NotFound(f"Database not found: {name}") from None
+    await ensure_can_view_database(datasette, request.actor, name)
+    return db
+
+
 async def ensure_can_view_database(datasette, actor, database: str) -> None:
     """Raise Forbidden unless actor may see the database, checked as Datasette's own database page does."""
     if hasattr(datasette, "ensure_permission"):

@@ -5,11 +5,11 @@ Only archive databases get the route; the comparison itself is news_archive.chan
 """
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from news_archive import change_page, site
-from news_archive.datasette_compat import ensure_can_view_database
+from news_archive.datasette_compat import viewable_database
 
 
 @hookimpl
@@ -22,11 +22,7 @@ def register_routes(datasette):
 
 async def compare_view(request, datasette):
     name = request.url_vars["database"]
-    try:
-        db = datasette.get_database(name)
-    except KeyError:
-        raise NotFound(f"Database not found: {name}")
-    await ensure_can_view_database(datasette, request.actor, name)
+    db = await viewable_database(datasette, request)
     as_json = request.url_vars.get("format") == "json"
     ids = [request.args.get(key, "") for key in ("a", "b")]
     if not all(value.isdigit() for value in ids):

@@ -7,10 +7,10 @@ query thread, and render or stream what it returns.
 """
 
 from datasette import hookimpl
-from datasette.utils.asgi import AsgiStream, NotFound, Response
+from datasette.utils.asgi import AsgiStream, Response
 
 from news_archive import site
-from news_archive.datasette_compat import ensure_can_view_database
+from news_archive.datasette_compat import viewable_database
 from news_archive.research import atom, exports, pages, served
 from news_archive.research.kwic import WIDTH
 from news_archive.research.pages import Searcher
@@ -92,12 +92,7 @@ async def sentences_view(request, datasette):
 
 async def _run(datasette, request, work, with_db=False):
     """work(searcher, params) on one of the database's query threads; ParameterError for bad parameters."""
-    name = request.url_vars["database"]
-    try:
-        db = datasette.get_database(name)
-    except KeyError:
-        raise NotFound(f"Database not found: {name}")
-    await ensure_can_view_database(datasette, request.actor, name)
+    db = await viewable_database(datasette, request)
     file_key = served.file_key(db.path)
 
     def run(conn):

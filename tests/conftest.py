@@ -25,6 +25,15 @@ def seed():
     return parse
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium, one per module that drives it (skips without it or playwright)."""
+    from servers import chromium, require_browser
+
+    with chromium(require_browser()) as browser:
+        yield browser
+
+
 # Whole modules that drive a browser, serve under load, benchmark, fuzz or kill builds: `make test` and CI
 # run them; `make test-fast` (pytest -m "not slow") leaves them out while a change is being made.
 SLOW_MODULES = {

@@ -7,12 +7,12 @@ Screenshots of each page go to the test's tmp_path (printed; --basetemp keeps th
 
 import pytest
 from db_fixtures import SEEDS
-from servers import chromium, datasette_serve, local_page, require_browser
+from servers import datasette_serve, local_page, require_browser
 
 from news_archive.build import build
 from news_archive.ids import stable_id
 
-sync_api = require_browser()
+require_browser()  # skips the module without chromium or playwright
 TRUMP = "https://www.bbc.com/zhongwen/simp/world-54382923"
 
 
@@ -22,12 +22,6 @@ def server(tmp_path_factory):
     build([SEEDS / "versions"], db)
     with datasette_serve(db) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(sync_api) as browser:
-        yield browser
 
 
 def test_from_an_edited_article_to_its_change_and_a_comparison(browser, server, tmp_path):

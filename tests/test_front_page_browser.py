@@ -8,11 +8,11 @@ import urllib.parse
 
 import pytest
 
-from servers import chromium, datasette_serve, local_page, require_browser
+from servers import datasette_serve, local_page, require_browser
 
 from news_archive.research.overview import month_range
 
-sync_api = require_browser()
+require_browser()  # skips the module without chromium or playwright
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +25,6 @@ def server(archive_path):
 def months(archive_path):
     with sqlite3.connect(archive_path) as conn:
         return month_range([month for (month,) in conn.execute("select distinct substr(published, 1, 7) from articles")])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(sync_api) as browser:
-        yield browser
 
 
 @pytest.fixture
