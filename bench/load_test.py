@@ -4,7 +4,7 @@
 
 Builds a database from seeds/ into a temporary folder (or uses --db), starts Datasette with the
 Makefile's serve settings on a free port, and keeps CONNECTIONS requests in flight for SECONDS over
-a mix of pages: the articles table, a facet, a paragraph search, the search canned query, a CSV
+a mix of pages: the articles table, a facet, a paragraph search, the search page, a CSV
 download, an article page and the map. Prints throughput, p50/p99 latency and the error count (the
 target is 0 errors); asserts nothing. Then stops the server.
 """

@@ -10,7 +10,7 @@ in-process client, each URL once untimed first so every number is a warm-cache n
 - /DB/paragraphs.json?text__contains=TERM, the LIKE scan a user without full-text search would run
   (the same page: first 101 rows plus count(*)), and the ratio LIKE/FTS (articles get no LIKE
   baseline: their text is in paragraphs, so no filter on the articles page can scan it);
-- /DB/search.json?q=中国, the search canned query;
+- /DB/search.json?q=中国, the search page (a page of 20 results with totals);
 - the size of the FTS tables against the UTF-8 bytes of the text they index.
 
 Pages are timed with Datasette's default settings and with suggest_facets off, since facet
@@ -107,7 +107,7 @@ async def run(db_path: Path, reps: int, like_reps: int) -> None:
         name = ds.get_database().name
         summaries[label] = await time_groups(ds, name, label, reps, like_reps)
         search = await measure(ds, f"/{name}/search.json?" + urlencode({"q": "中国"}), reps)
-        print(f"{label}: /{name}/search.json?q=中国 (50 rows): median {search.median:.1f}, p95 {search.p95:.1f}\n")
+        print(f"{label}: /{name}/search.json?q=中国 (20 results and totals): median {search.median:.1f}, p95 {search.p95:.1f}\n")
     print_summary(summaries)
     print_index_size(db_path)
 
