@@ -64,6 +64,9 @@ def search_functions(path: str) -> dict:
     key = file_key(path)
 
     def search_id(search: str) -> int:
+        number = _numbers.get((key, search))
+        if number is not None and number in _flags:  # the page's hook remembered it: the usual case
+            return number
         # Runs inside the caller's query, so it reads through a connection of its own.
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
