@@ -53,7 +53,8 @@ ADDED_FILES = 100
 # ---------------------------------------------------------------- child: one build
 def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
     """Run one build (kind: ours, baseline or baseline-pragmas); print a JSON line for the parent."""
-    from news_archive import build as build_mod, fts, html_body, store, writer
+    from news_archive import build as build_mod, fts, store, writer
+    from news_archive.parse import html_body
 
     if kind == "baseline":  # SQLite's defaults: a rollback journal, and each commit synced to disk
         store.BUILD_PRAGMAS = ()

@@ -27,10 +27,10 @@ import sqlite_utils
 from tqdm import tqdm
 
 from . import fts, store
-from .article import parse_article
-from .model import Article
+from .parse.article import parse_article
+from .parse.model import Article
 from .places import Mention, article_places
-from .source import SourceError
+from .parse.source import SourceError
 from .textdiff import text_key
 from .writer import ArchiveWriter
 

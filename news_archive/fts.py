@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from .model import Article
+from .parse.model import Article
 from .search import index_normalized, index_text, normalize
 
 # table -> (FTS table, the table's columns it indexes). FTS rowids are the tables' rowids.

@@ -10,10 +10,10 @@ from urllib.parse import urljoin
 import sqlite_utils
 
 from .ids import stable_id
-from .model import Article
-from .outlets import OUTLETS, Outlet
+from .parse.model import Article
+from .parse.outlets import OUTLETS, Outlet
 from .places import Mention, gazetteer
-from .urls import canonical_url, domain_of
+from .parse.urls import canonical_url, domain_of
 
 TABLES = {
     "outlets": {

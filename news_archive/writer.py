@@ -19,8 +19,8 @@ import sqlite_utils
 
 from . import fts, store
 from .history import VersionHistory
-from .outlets import Outlet, outlet_for
-from .urls import domain_of
+from .parse.outlets import Outlet, outlet_for
+from .parse.urls import domain_of
 
 if TYPE_CHECKING:
     from .build import Parsed

@@ -1,15 +1,15 @@
 """The compare page of every archive database, /DB/versions/compare?a=VERSION&b=VERSION (.json too), and
 links from canned queries' change_id cells to the change pages (the row pages of changes).
 
-Only archive databases get the route; the comparison itself is news_archive.change_page.compare.
+Only archive databases get the route; the comparison itself is news_archive.pages.change_page.compare.
 """
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from news_archive import change_page, site
-from news_archive.datasette_compat import viewable_database
+from news_archive.pages import change_page, site
+from news_archive.pages.datasette_compat import viewable_database
 
 
 @hookimpl

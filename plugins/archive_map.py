@@ -3,14 +3,14 @@
 datasette-cluster-map 0.18.2, the newest, loads the markers from the table's JSON with
 ``?_extra=next_url``; Datasette 1.0a36 dropped that extra (next_url is always there now) and answers
 400, so the map drew no marker. On such a Datasette, requests to an archive database lose that one
-parameter (news_archive.datasette_compat); everything else is passed on untouched.
+parameter (news_archive.pages.datasette_compat); everything else is passed on untouched.
 """
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
-from news_archive import site
-from news_archive.datasette_compat import rejects_extra_next_url, without_extra_next_url
+from news_archive.pages import site
+from news_archive.pages.datasette_compat import rejects_extra_next_url, without_extra_next_url
 
 
 @hookimpl

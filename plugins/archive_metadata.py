@@ -2,13 +2,13 @@
 
 ``datasette .`` reads metadata.yml itself; these hooks make plain ``datasette serve archive.db`` (or
 a database file with another name) get the same titles, descriptions, facets and canned queries.
-news_archive.site_config shapes them for each version; the user's own metadata wins.
+news_archive.pages.site_config shapes them for each version; the user's own metadata wins.
 """
 
 from datasette import hookimpl
 
-from news_archive import site, site_config
-from news_archive.datasette_compat import defines_hook, keeps_metadata_internally
+from news_archive.pages import site, site_config
+from news_archive.pages.datasette_compat import defines_hook, keeps_metadata_internally
 
 
 def archive_names(datasette) -> list[str]:

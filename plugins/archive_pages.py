@@ -3,8 +3,8 @@
 The front page and an archive database's page get what the archive holds (archive_overviews:
 news_archive.research.overview and its chart, for _archive_overview.html); the row pages of
 articles and authors get the data their templates (archive_row_article.html,
-archive_row_author.html) render from news_archive.article_page, and those of changes the
-comparison archive_row_change.html renders from news_archive.change_page; image URL cells in the
+archive_row_author.html) render from news_archive.pages.article_page, and those of changes the
+comparison archive_row_change.html renders from news_archive.pages.change_page; image URL cells in the
 figures table and in query results show the image. Other databases are left alone.
 """
 
@@ -15,11 +15,11 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
-from news_archive import article_page, change_page, site
-from news_archive.datasette_compat import can_view_database
+from news_archive.pages import article_page, change_page, site
+from news_archive.pages.datasette_compat import can_view_database
 from news_archive.research import overview
 from news_archive.research.chart import Line, data_table, time_chart
-from news_archive.sanitize import safe_url
+from news_archive.pages.sanitize import safe_url
 
 # Row table -> (template variable, function that reads it: conn, id, the search page's ?q=)
 PAGES = {

@@ -9,8 +9,8 @@ query thread, and render or stream what it returns.
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
-from news_archive import site
-from news_archive.datasette_compat import viewable_database
+from news_archive.pages import site
+from news_archive.pages.datasette_compat import viewable_database
 from news_archive.research import atom, exports, pages, served
 from news_archive.research.kwic import WIDTH
 from news_archive.research.pages import Searcher

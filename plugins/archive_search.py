@@ -17,9 +17,9 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
-from news_archive import site
+from news_archive.pages import site
 from news_archive.research import served
-from news_archive.excerpt import excerpt, highlight
+from news_archive.pages.excerpt import excerpt, highlight
 from news_archive.search import MATCH_NOTHING, fts_query, term_queries
 
 

@@ -11,7 +11,7 @@ import gc
 
 from datasette import hookimpl
 
-from news_archive import site
+from news_archive.pages import site
 
 
 @hookimpl

@@ -1,10 +1,10 @@
-"""Serve archive databases' pages with the project's templates/ (news_archive.site_templates)."""
+"""Serve archive databases' pages with the project's templates/ (news_archive.pages.site_templates)."""
 
 from datasette import hookimpl
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from news_archive import site
-from news_archive.site_templates import ArchiveTemplateLoader, archive_css_classes
+from news_archive.pages import site
+from news_archive.pages.site_templates import ArchiveTemplateLoader, archive_css_classes
 
 
 @hookimpl

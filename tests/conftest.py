@@ -8,7 +8,7 @@ import pytest
 
 from db_fixtures import archive_db, archive_path  # noqa: F401
 
-from news_archive.article import parse_article
+from news_archive.parse.article import parse_article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

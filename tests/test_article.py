@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from news_archive.article import parse_article, split_authors
-from news_archive.model import Figure, Link
+from news_archive.parse.article import parse_article, split_authors
+from news_archive.parse.model import Figure, Link
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

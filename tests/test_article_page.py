@@ -12,7 +12,7 @@ from datasette.plugins import pm
 from datasette_json import sql_path
 from db_fixtures import SEED_FILE, SEED_URL, SEEDS
 
-from news_archive import article_page
+from news_archive.pages import article_page
 from news_archive.build import build
 from news_archive.ids import stable_id
 

@@ -14,7 +14,7 @@ from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS
 
 from news_archive.build import BuildFailed, build
 from news_archive.ids import stable_id
-from news_archive.urls import canonical_url
+from news_archive.parse.urls import canonical_url
 
 
 def test_tables_columns_and_keys(archive_db):

@@ -11,7 +11,7 @@ import pytest
 from db_fixtures import SEEDS
 from test_textdiff import lcs_length
 
-from news_archive.article import parse_article
+from news_archive.parse.article import parse_article
 from news_archive.build import build
 from news_archive.history import change_id
 from news_archive.search import fts_query, normalize

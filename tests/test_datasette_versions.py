@@ -1,4 +1,4 @@
-"""What the plugins do differently on Datasette 0.65 and 1.0 (news_archive.datasette_compat, site_config)."""
+"""What the plugins do differently on Datasette 0.65 and 1.0 (news_archive.pages.datasette_compat, site_config)."""
 
 import asyncio
 import sqlite3
@@ -7,8 +7,8 @@ import pytest
 from datasette.app import Datasette
 from datasette_json import DATASETTE_1
 
-from news_archive import site, site_config
-from news_archive.datasette_compat import (defines_hook, keeps_metadata_internally, rejects_extra_next_url,
+from news_archive.pages import site, site_config
+from news_archive.pages.datasette_compat import (defines_hook, keeps_metadata_internally, rejects_extra_next_url,
                                           without_extra_next_url)
 
 

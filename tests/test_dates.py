@@ -4,7 +4,7 @@ from datetime import timezone
 
 import pytest
 
-from news_archive.dates import CHINA, PARIS, from_epoch_ms, lag_hours, parse_printed_date, parse_pudate
+from news_archive.parse.dates import CHINA, PARIS, from_epoch_ms, lag_hours, parse_printed_date, parse_pudate
 
 
 def test_pudate_is_china_standard_time():

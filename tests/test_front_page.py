@@ -1,5 +1,5 @@
 """The front page (/) and an archive database's page: what the archive holds, above Datasette's own
-listing; which templates archive databases get (news_archive.site_templates); the overview's data."""
+listing; which templates archive databases get (news_archive.pages.site_templates); the overview's data."""
 
 import asyncio
 import re
@@ -15,7 +15,7 @@ from datasette_json import sql_path, table_data, table_url
 from markupsafe import escape
 
 from news_archive.research import overview
-from news_archive.site_templates import ArchiveTemplateLoader, archive_css_classes
+from news_archive.pages.site_templates import ArchiveTemplateLoader, archive_css_classes
 from news_archive_plugins import archive_pages
 
 

@@ -11,7 +11,7 @@ from db_fixtures import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from news_archive.article import parse_article
+from news_archive.parse.article import parse_article
 from news_archive.build import SourceFile, build, parse_file
 from news_archive.store import article_id
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from news_archive.article import parse_article
-from news_archive.html_body import parse_body, unwrap_image_proxy
-from news_archive.model import Figure, Link
-from news_archive.source import decode, parse_source
+from news_archive.parse.article import parse_article
+from news_archive.parse.html_body import parse_body, unwrap_image_proxy
+from news_archive.parse.model import Figure, Link
+from news_archive.parse.source import decode, parse_source
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.rglob("*") if p.is_file() and p.suffix in (".md", ".txt"))

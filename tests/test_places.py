@@ -13,7 +13,7 @@ import pytest
 import rjieba
 from db_fixtures import SEED_FILE, SEEDS
 
-from news_archive.article import parse_article
+from news_archive.parse.article import parse_article
 from news_archive.places import article_places, countries, place_ids, places, text_units
 from news_archive.search import normalize
 

@@ -1,7 +1,7 @@
 import pytest
 from markupsafe import Markup
 
-from news_archive.sanitize import clean_html, safe_url
+from news_archive.pages.sanitize import clean_html, safe_url
 
 BASE = "https://cn.nytimes.com/world/20240202/china-us-fentanyl-iran-north-korea/"
 REL = 'rel="nofollow noopener noreferrer"'

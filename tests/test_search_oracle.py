@@ -15,10 +15,10 @@ import opencc
 import pytest
 from datasette.utils import escape_fts
 
-from news_archive.article import parse_article
+from news_archive.parse.article import parse_article
 from news_archive.search import fts_query, index_text, normalize, patterns
 from news_archive.search.terms import HAN_CHARS, WORD_CHAR
-from news_archive.source import SourceError
+from news_archive.parse.source import SourceError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HAN = f"[{HAN_CHARS}]"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from news_archive.article import parse_article
-from news_archive.source import SourceError, decode, parse_source
+from news_archive.parse.article import parse_article
+from news_archive.parse.source import SourceError, decode, parse_source
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -1,4 +1,4 @@
-"""The evidence, from seeds/, for the zones news_archive.dates reads times without a zone in.
+"""The evidence, from seeds/, for the zones news_archive.parse.dates reads times without a zone in.
 
 A feed cannot carry an article before it is published, so with the right zone no lag from publication
 to feed item is negative. The feeds were polled at least hourly, so some articles were caught within
@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from news_archive.article import parse_article
-from news_archive.dates import CHINA, NAIVE_BYLINE_ZONE, PARIS, lag_hours, parse_printed_date
+from news_archive.parse.article import parse_article
+from news_archive.parse.dates import CHINA, NAIVE_BYLINE_ZONE, PARIS, lag_hours, parse_printed_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from news_archive.outlets import outlet_for, section_for
-from news_archive.urls import canonical_url, domain_of
+from news_archive.parse.outlets import outlet_for, section_for
+from news_archive.parse.urls import canonical_url, domain_of
 
 
 @pytest.mark.parametrize("url, canonical", [

@@ -4,7 +4,7 @@ gazetteer as phrases that are not places."""
 
 from __future__ import annotations
 
-from ..model import Article
+from ..parse.model import Article
 from .match import Mention, find_places
 
 

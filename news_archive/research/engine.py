@@ -20,7 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..excerpt import excerpt, excerpt_text, highlight
+from ..pages.excerpt import excerpt, excerpt_text, highlight
 from ..search import MATCH_NOTHING, normalize, term_queries
 from . import catalog as catalog_module
 from .cache import LRU

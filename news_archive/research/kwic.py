@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..excerpt import match_spans
+from ..pages.excerpt import match_spans
 
 # A sentence ends after 。！？!?;； (with any closing quotes or brackets that follow) or at a line end.
 SENTENCE_END = re.compile(r"[。！？!?;；]+[”’」』）)\]】\"']*|\n")

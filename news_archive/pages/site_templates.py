@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from datasette.utils import to_css_class
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
-from news_archive import site
+from news_archive.pages import site
 
 INDEX = "archive_index.html"
 DATABASE = "archive_database.html"

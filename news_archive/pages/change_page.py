@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from .article_page import display_time, versions
-from .textdiff import TextDiff, compare_texts, compare_titles
+from ..textdiff import TextDiff, compare_texts, compare_titles
 
 CHANGE_SQL = """
 select changes.*, articles.title, articles.outlet_id, outlets.name as outlet

@@ -2,7 +2,7 @@
 
 Each function takes a sqlite3 connection and returns plain data for the row templates
 (templates/archive_row_article.html, archive_row_author.html); anything from the article files
-that is rendered as HTML has been through news_archive.sanitize.
+that is rendered as HTML has been through news_archive.pages.sanitize.
 """
 
 from __future__ import annotations

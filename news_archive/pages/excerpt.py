@@ -12,7 +12,7 @@ from html import unescape
 
 from markupsafe import Markup, escape
 
-from .search import normalize, patterns
+from ..search import normalize, patterns
 
 ELLIPSIS = "…"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from news_archive import site
+from news_archive.pages import site
 
 # The table keys Datasette 1.0 reads from configuration, not metadata (its "Table configuration").
 TABLE_CONFIG_KEYS = ("hidden", "sort", "sort_desc", "size", "sortable_columns", "label_column", "facets",

@@ -1,0 +1,1 @@
+"""What the site shows: page content read from an archive database, safe HTML, and the Datasette configuration."""
