@@ -9,9 +9,13 @@ which return the original text as safe HTML with matches in <mark>.
 The articles table's own search (?_search= and its search box) finds articles whose title, lead or
 any paragraph holds every term: the search engine of news_archive.research computes them once per
 search, and SQL looks each row up (news_archive.research.served).
+
+A plain ?_search= on paragraphs, figures or version_paragraphs is counted from its FTS index alone
+(see DATASETTE_SEARCH_COUNT).
 """
 
 import json
+import re
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
@@ -33,6 +37,36 @@ def prepare_connection(conn, database, datasette):
         conn.create_function("search_highlight", 2, highlight, deterministic=True)
         conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
         conn.create_function("search_terms", 1, _search_terms, deterministic=True)
+
+
+# Datasette 0.65 counts ?_search= matches with "select count(*) from paragraphs where rowid in (select
+# rowid from paragraphs_fts where ...)": a b-tree seek into paragraphs per match, 150-230 ms of the
+# 280 ms page for 中国's 272,000 paragraphs. Each X_fts of an archive indexes rows of X, and the build
+# adds and deletes them together, so counting the index's matches gives the same exact total in
+# 10 ms. Any other statement runs as it is (Datasette 1.0 counts at most 10,001 rows).
+DATASETTE_SEARCH_COUNT = re.compile(
+    r"select count\(\*\) from (\w+) where rowid in "
+    r"\(select rowid from \1_fts where \1_fts match escape_fts\(:search\)\)\s*"
+)
+INDEX_COUNT = r"select count(*) from \1_fts where \1_fts match escape_fts(:search)"
+
+
+@hookimpl
+def startup(datasette):
+    for db in datasette.databases.values():
+        if site.is_archive_database(db):
+            _count_searches_from_index(db)
+
+
+def _count_searches_from_index(db):
+    execute = db.execute
+
+    async def execute_counting_from_index(sql, *args, **kwargs):
+        if DATASETTE_SEARCH_COUNT.fullmatch(sql):
+            sql = DATASETTE_SEARCH_COUNT.sub(INDEX_COUNT, sql)
+        return await execute(sql, *args, **kwargs)
+
+    db.execute = execute_counting_from_index
 
 
 def _search_terms(search):
