@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine (Python 3.11+):
 #   make serve   builds archive.db from seeds/ and serves it on http://127.0.0.1:8001/
+#   make serve-workers   the same, from one worker process per CPU core (WORKERS=N)
 #   make test    runs the whole test suite
 #   make test-datasette1   runs it again on the Datasette 1.0 alpha, in .venv-datasette1
 PYTHON ?= python3
@@ -9,11 +10,19 @@ BIN := $(VENV)/bin
 VENV1 := .venv-datasette1
 BIN1 := $(VENV1)/bin
 
-.PHONY: serve test test-fast test-datasette1 build install clean
+.PHONY: serve serve-workers test test-fast test-datasette1 build install clean
+
+# What is served: the archive immutable, its table counts from counts.json, two settings.
+SERVE_ARGS := -i archive.db --inspect-file counts.json --setting suggest_facets off --setting sql_time_limit_ms 3000 \
+	--port 8001
 
 serve: build
-	$(BIN)/datasette serve -i archive.db --inspect-file counts.json \
-		--setting suggest_facets off --setting sql_time_limit_ms 3000 --port 8001
+	$(BIN)/datasette serve $(SERVE_ARGS)
+
+# The same site from several worker processes on the same port, for more traffic than one process
+# answers: one per CPU core, or WORKERS=N.
+serve-workers: build
+	$(BIN)/python -m news_archive.pages.serve $(if $(WORKERS),--workers $(WORKERS)) $(SERVE_ARGS)
 
 # Incremental: only new and changed files are parsed. Table counts for the immutable server.
 build: install

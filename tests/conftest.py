@@ -39,7 +39,7 @@ def browser():
 SLOW_MODULES = {
     "test_browser", "test_e2e_browser", "test_map_browser", "test_front_page_browser", "test_research_browser",
     "test_changes_browser", "test_new_user_browser", "test_load_smoke", "test_page_bench", "test_research_bench",
-    "test_change_bench", "test_fuzz_build", "test_interrupted_build", "test_serving_safety",
+    "test_change_bench", "test_fuzz_build", "test_interrupted_build", "test_serving_safety", "test_serve_workers",
 }
 
 

@@ -1,10 +1,11 @@
-"""A real `datasette serve -i` process on 127.0.0.1 and Debian's chromium to look at it (browser,
-serving-safety and load tests)."""
+"""A real `datasette serve -i` process (or several workers) on 127.0.0.1 and Debian's chromium to look
+at it (browser, serving-safety, load and worker tests)."""
 
 import contextlib
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -18,27 +19,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_command(db, port: int, *arguments: str, workers: int | None = None) -> list[str]:
+    """`datasette serve -i DB` on 127.0.0.1:PORT with ARGUMENTS; with WORKERS, the same arguments
+    served by that many worker processes (news_archive.pages.serve)."""
+    serve = (["-m", "datasette", "serve"] if workers is None
+             else ["-m", "news_archive.pages.serve", "--workers", str(workers)])
+    return [sys.executable, *serve, "-i", str(db), "--host", "127.0.0.1", "--port", str(port), *arguments]
+
+
 @contextlib.contextmanager
-def datasette_serve(db, *settings: str):
-    """Yield the base URL of `datasette serve -i DB` with the given extra arguments, then stop it."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", "127.0.0.1", "--port", str(port),
-         *settings],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+def running(command: list[str], port: int, workers: int = 1):
+    """Start a server COMMAND listening on 127.0.0.1:PORT, yield its process once it answers and its
+    WORKERS have each finished starting up (uvicorn logs each), then stop it."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               encoding="utf-8", errors="replace")
+    log: list[str] = []
+
+    def read_log():  # as it comes, so a chatty server never blocks on a full pipe
+        for line in process.stderr:
+            log.append(line)
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+                if sum("Application startup complete" in line for line in log) >= workers:
+                    break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode())
-                time.sleep(0.2)
-        yield base
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                reader.join(5)
+                raise RuntimeError("the server did not start: " + "".join(log))
+            time.sleep(0.2)
+        yield process
     finally:
         process.terminate()
         try:
@@ -46,6 +63,15 @@ def datasette_serve(db, *settings: str):
         except subprocess.TimeoutExpired:  # still answering a heavy request: the load test's last ones
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def datasette_serve(db, *settings: str, workers: int | None = None):
+    """Yield the base URL of `datasette serve -i DB` with the given extra arguments (server_command),
+    then stop it."""
+    port = free_port()
+    with running(server_command(db, port, *settings, workers=workers), port, workers or 1):
+        yield f"http://127.0.0.1:{port}"
 
 
 CHROMIUM = Path("/usr/bin/chromium")
