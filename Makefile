@@ -29,15 +29,18 @@ build: install
 	$(BIN)/python build_db.py seeds -o archive.db
 	$(BIN)/datasette inspect archive.db --inspect-file counts.json
 
+# One test process per core (pytest-xdist), each module kept on one of them so its fixtures are built once.
+PYTEST := -m pytest -n auto --dist loadfile
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python $(PYTEST)
 
 # The suite without the slow modules (browser, load, benchmarks, fuzz, killed builds): while working.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python $(PYTEST) -m "not slow"
 
 test-datasette1: $(VENV1)/installed
-	$(BIN1)/python -m pytest
+	$(BIN1)/python $(PYTEST)
 
 install: $(VENV)/installed
 
