@@ -1,6 +1,7 @@
 """Build throughput, incremental rebuilds, peak memory and database size, against a naive baseline.
 
-    python bench/build_bench.py [--corpus PATH] [--count N] [--jobs J] [--baseline-count N]
+    python bench/build_bench.py [--corpus PATH] [--count N] [--jobs J[,J...]] [--baseline-count N]
+                                [--baseline-commit REV [--repeat N] [--only-commit]]
 
 --corpus is a folder of article files or a .tar.xz of one (default ../shared/corpus/scale-20k.tar.xz,
 unpacked into a temporary folder); make a 100k-article corpus with bench/make_corpus.py. --count N
@@ -17,6 +18,11 @@ Every build runs in its own subprocess, so its memory is its own:
   one process, bs4's "html.parser" and one INSERT statement per row (tables and search index), in
   one transaction; ours runs on the same subset, with J processes and with one, so the ratios show
   what the parser choice, batching and parallel parsing each buy.
+
+--baseline-commit REV first builds the corpus by REV's code (a git worktree of it, on PYTHONPATH)
+and by this checkout's, alternating (--repeat N times each, for each --jobs value), and prints the
+throughput ratio from that one run, the writer's and the parsers' CPU per article, and where more
+cores stop paying; --only-commit stops there.
 
 Targets are printed next to the numbers, not asserted. A build whose process tree passes
 --rss-limit-gb (default 8) is killed and reported.
@@ -51,13 +57,25 @@ ADDED_FILES = 100
 
 
 # ---------------------------------------------------------------- child: one build
+def _layout():
+    """The modules to time and patch, in this checkout's layout or in an older commit's (before the
+    build/ and db/ packages), so --baseline-commit times that commit's own code."""
+    try:
+        from news_archive.build import run as build_mod
+        from news_archive.db import buffer, fts, save, schema
+        return build_mod, schema, buffer.RowBuffer, fts, save.Saver
+    except ImportError:
+        from news_archive import build as build_mod, fts, store, writer
+        return build_mod, store, store.RowBuffer, fts, writer.ArchiveWriter
+
+
 def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
     """Run one build (kind: ours, baseline or baseline-pragmas); print a JSON line for the parent."""
-    from news_archive import build as build_mod, fts, store, writer
     from news_archive.parse import html_body
 
+    build_mod, schema, row_buffer, fts, saver = _layout()
     if kind == "baseline":  # SQLite's defaults: a rollback journal, and each commit synced to disk
-        store.BUILD_PRAGMAS = ()
+        schema.BUILD_PRAGMAS = ()
     if kind.startswith("baseline"):
         # The naive builder: Python's html.parser (bs4's fallback) and one insert() per row, which
         # sqlite-utils commits as it returns.
@@ -69,19 +87,19 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
                 rows, self.rows[name] = self.rows[name], []
                 for row in rows:
                     self.db[name].insert(row)
-        store.RowBuffer.flush = rows_one_by_one
+        row_buffer.flush = rows_one_by_one
 
         def index_one_by_one(self, table=None):
             for name in [table] if table else list(self.pending):
                 rows, self.pending[name] = self.pending[name], []
-                fts_table, columns = fts.SEARCH_TABLES[name]
+                fts_table, columns = fts.ALL_SEARCH_TABLES[name]
                 for row in rows:
                     self.db.execute(f"insert into [{fts_table}] (rowid, {', '.join(columns)}) "
                                     f"values (?{', ?' * len(columns)})", row)
         fts.SearchIndexBuffer.flush = index_one_by_one
 
     finish = {"seconds": 0.0}
-    original_finish = writer.ArchiveWriter.finish
+    original_finish = saver.finish
 
     def timed_finish(self, **kwargs):
         started = time.perf_counter()
@@ -89,7 +107,7 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
             return original_finish(self, **kwargs)
         finally:
             finish["seconds"] += time.perf_counter() - started
-    writer.ArchiveWriter.finish = timed_finish
+    saver.finish = timed_finish
 
     started = time.perf_counter()
     summary = build_mod.build([Path(p) for p in inputs], Path(db), jobs=jobs)
@@ -101,6 +119,8 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
         "mode": summary.mode, "parsed": summary.parsed, "line": summary.line(),
         "finish": finish["seconds"],
         "cpu_writer": me.ru_utime + me.ru_stime, "cpu_parsers": workers.ru_utime + workers.ru_stime,
+        # ru_maxrss is in KiB; for RUSAGE_CHILDREN it is the largest child's.
+        "rss_writer": me.ru_maxrss * 1024, "rss_worker": workers.ru_maxrss * 1024,
     }))
 
 
@@ -131,10 +151,12 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_build(inputs: list[Path], db: Path, jobs: int, kind: str, rss_limit: int) -> dict:
+def run_build(inputs: list[Path], db: Path, jobs: int, kind: str, rss_limit: int, code: Path | None = None) -> dict:
+    """One build in a subprocess, by this checkout's code or by the checkout at ``code``."""
     command = [sys.executable, __file__, "--child", str(db), str(jobs), kind, *map(str, inputs)]
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env)
     peak = {"tree": 0, "killed": False}
 
     def watch():
@@ -187,8 +209,42 @@ def show_build(label: str, r: dict) -> None:
     print(f"  build() {r['seconds']:.1f} s = {rate:,.0f} articles/s, {1000 / rate:.2f} ms/article "
           f"(process wall incl. Python start-up {r['wall']:.1f} s); end of build (indexes, counts, links, "
           f"index merge) {r['finish']:.1f} s")
-    print(f"  CPU: writer {r['cpu_writer']:.1f} s, parsers {r['cpu_parsers']:.1f} s; "
-          f"peak memory of the process tree {mb(r['peak_tree'])}")
+    print(f"  CPU: writer {r['cpu_writer']:.1f} s = {1000 * r['cpu_writer'] / r['articles']:.2f} ms/article, "
+          f"parsers {r['cpu_parsers']:.1f} s = {1000 * r['cpu_parsers'] / r['articles']:.2f} ms/article; peak memory: "
+          f"process tree {mb(r['peak_tree'])}, main process {mb(r.get('rss_writer'))}, "
+          f"largest parser process {mb(r.get('rss_worker'))}")
+
+
+def worktree(commit: str, scratch: Path) -> Path:
+    """A checkout of ``commit`` (a detached git worktree, removed when the bench ends)."""
+    path = scratch / f"code-{commit}"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(path), commit], check=True)
+    return path
+
+
+def against_commit(commit: str, code: Path, inputs: list[Path], scratch: Path, jobs_list: list[int],
+                   rss_limit: int, repeat: int) -> None:
+    """Full builds by ``commit``'s code and by this checkout's, alternating, on the same files and
+    machine: throughput ratios from one run, the writer's and the parsers' CPU per article, and where
+    more cores stop paying (the writer is one process: it caps the build at 1 / its ms per article)."""
+    for jobs in jobs_list:
+        runs = {"theirs": [], "ours": []}
+        for _ in range(repeat):
+            runs["theirs"].append(run_build(inputs, scratch / "theirs.db", jobs, "ours", rss_limit, code))
+            runs["ours"].append(run_build(inputs, scratch / "ours.db", jobs, "ours", rss_limit))
+        for label, results in runs.items():
+            for r in results:
+                show_build(f"-j {jobs}, {commit if label == 'theirs' else 'this checkout'}", r)
+        best = {label: min(r["seconds"] / r["articles"] for r in results) for label, results in runs.items()}
+        ratio = best["theirs"] / best["ours"]
+        print(f"  -j {jobs}: {1 / best['ours']:,.0f} articles/s against {1 / best['theirs']:,.0f}: {ratio:.2f}x "
+              f"(best of {repeat} each){'  TARGET >= 1.7x MET' if ratio >= 1.7 else '  TARGET >= 1.7x MISSED'}")
+        ours = min(runs["ours"], key=lambda r: r["seconds"] / r["articles"])
+        writer, parsers = (1000 * ours[key] / ours["articles"] for key in ("cpu_writer", "cpu_parsers"))
+        print(f"  writer {writer:.2f} ms/article (TARGET <= 0.6: {'MET' if writer <= 0.6 else 'MISSED'}), "
+              f"parsers {parsers:.2f} ms/article: the writer caps the build near {1000 / writer:,.0f} articles/s, "
+              f"which about {parsers / writer:.1f} parser cores (plus the writer's) reach; beyond that more cores "
+              f"do not pay")
 
 
 def main() -> None:
@@ -199,11 +255,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--count", type=int, help="use the first N files only")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", default=str(os.cpu_count() or 1),
+                        help="parser processes; a list (1,2) builds the corpus once for each")
+    parser.add_argument("--baseline-commit", help="also time this commit's build on the same corpus, alternating")
+    parser.add_argument("--repeat", type=int, default=1, help="builds of each side against --baseline-commit")
+    parser.add_argument("--only-commit", action="store_true",
+                        help="with --baseline-commit: only that comparison (no rebuilds, no naive baseline)")
     parser.add_argument("--baseline-count", type=int, default=2000, help="0: skip the baseline")
     parser.add_argument("--rss-limit-gb", type=float, default=8.0)
     parser.add_argument("--keep", type=Path, help="copy the full database here")
     args = parser.parse_args()
+    jobs_list = [int(j) for j in args.jobs.split(",")]
+    args.jobs = jobs_list[-1]
     if not args.corpus.exists():
         print(f"SKIP: corpus {args.corpus} not found (unpack ../shared/corpus/scale-20k.tar.xz or run "
               f"bench/make_corpus.py, then pass --corpus)")
@@ -233,6 +296,14 @@ def main() -> None:
         db, added = scratch / "archive.db", scratch / "added"
         added.mkdir()
         inputs = [corpus, added]
+        if args.baseline_commit:
+            code = worktree(args.baseline_commit, scratch)
+            try:
+                against_commit(args.baseline_commit, code, inputs, scratch, jobs_list, rss_limit, args.repeat)
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], check=False)
+            if args.only_commit:
+                return
         ours = run_build(inputs, db, args.jobs, "ours", rss_limit)
         if ours["killed"]:
             print(f"full build: KILLED after {ours['wall']:.0f} s: process tree passed {mb(ours['peak_tree'])}")

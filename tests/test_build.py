@@ -292,7 +292,7 @@ def test_failed_build_leaves_no_temporary_file_and_the_old_database(tmp_path, mo
     def explode(*args, **kwargs):
         raise RuntimeError("disk trouble")
 
-    monkeypatch.setattr("news_archive.store.create_indexes", explode)
+    monkeypatch.setattr("news_archive.db.schema.create_indexes", explode)
     with pytest.raises(RuntimeError, match="disk trouble"):
         build([inputs], output, jobs=1, full=True)
     assert output.read_bytes() == before
@@ -339,7 +339,7 @@ def test_a_place_matcher_failure_keeps_the_article(tmp_path, monkeypatch):
     def broken(article):
         raise ValueError("gazetteer trouble")
 
-    monkeypatch.setattr("news_archive.build.article_places", broken)
+    monkeypatch.setattr("news_archive.build.worker.article_places", broken)
     summary = build([SEEDS / SEED_FILE], tmp_path / "out.db", jobs=1)
     db = sqlite_utils.Database(tmp_path / "out.db")
     assert summary.articles == 1 and summary.warnings == 1

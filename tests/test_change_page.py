@@ -9,9 +9,8 @@ from datasette.app import Datasette
 from db_fixtures import SEEDS
 
 from news_archive.build import build
-from news_archive.history import change_id
 from news_archive.ids import stable_id
-from news_archive.store import version_id
+from news_archive.db.ids import change_id, version_id
 from news_archive.textdiff import compare_texts
 
 V = "versions/"

@@ -1,4 +1,4 @@
-"""Saved versions and the changes between them (news_archive.history): exact rows for the real
+"""Saved versions and the changes between them (news_archive.db.history): exact rows for the real
 multi-version articles in seeds/versions/, counts checked against a longest common subsequence of
 the files' own text, and re-saves that differ only in markup, script or spacing making no change."""
 
@@ -13,9 +13,8 @@ from test_textdiff import lcs_length
 
 from news_archive.parse.article import parse_article
 from news_archive.build import build
-from news_archive.history import change_id
 from news_archive.search import fts_query, normalize
-from news_archive.store import version_id
+from news_archive.db.ids import change_id, version_id
 
 V = "versions/"
 # (earlier file, later file, kind, headline before, headline after,

@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from news_archive.parse.article import parse_article
-from news_archive.build import SourceFile, build, parse_file
-from news_archive.store import article_id
+from news_archive.build import build
+from news_archive.build.worker import parse_file
+from news_archive.db.parsed import SourceFile
+from news_archive.db.ids import article_id
 
 RANDOM = random.Random(7)
 # Plain files (no front matter): their header ends at the first "------" line.

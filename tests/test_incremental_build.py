@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from db_fixtures import SEEDS
 
-from news_archive import build as build_module
+from news_archive.build import plan as build_plan, worker as build_worker
 from news_archive.build import build
 from news_archive.search import fts_query
 
@@ -102,7 +102,7 @@ def test_touched_files_are_hashed_not_parsed(inputs, tmp_path, monkeypatch):
     before = content(output)
     for path in inputs.rglob("*.md"):
         os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
-    monkeypatch.setattr(build_module, "parse_article", _must_not_parse)
+    monkeypatch.setattr(build_worker, "parse_article", _must_not_parse)
     touched = build([inputs], output, jobs=1)
     assert touched.mode == "incremental" and touched.parsed == 0
     assert content(output) == before
@@ -168,7 +168,7 @@ def test_links_follow_the_articles_they_cite_in_and_out(inputs, tmp_path):
 def test_a_changed_parser_rebuilds_everything(inputs, tmp_path, monkeypatch):
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
-    monkeypatch.setattr(build_module, "build_fingerprint", lambda: "another parser")
+    monkeypatch.setattr(build_plan, "build_fingerprint", lambda: "another parser")
     summary = build([inputs], output, jobs=1)
     assert summary.mode == "full" and summary.why_full == "the parser or schema changed since the previous build"
     assert summary.parsed == summary.versions

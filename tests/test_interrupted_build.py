@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from db_fixtures import ROOT, SEED_FILE, SEEDS
 
-from news_archive import cli
+from news_archive.build import cli
 
 BUILD = [sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-q", "--full"]
 # A full seeds/ build takes about 2.5 s on two cores (start, parse, write): kill points cover all three.
@@ -115,7 +115,7 @@ def test_full_disk_simulated(tmp_path, monkeypatch):
     """Where no tmpfs can be mounted: SQLite's page limit raises the same SQLITE_FULL."""
     output = tmp_path / "archive.db"
     CliRunner().invoke(cli.main, [str(SEEDS / SEED_FILE), "-o", str(output), "-q"], catch_exceptions=False)
-    monkeypatch.setattr("news_archive.store.BUILD_PRAGMAS",
+    monkeypatch.setattr("news_archive.db.schema.BUILD_PRAGMAS",
                         ("PRAGMA journal_mode = OFF", "PRAGMA max_page_count = 100"))
     _fails_cleanly(output, output.read_bytes(), "database or disk is full")
 

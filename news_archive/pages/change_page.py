@@ -2,7 +2,7 @@
 
 Plain functions of a sqlite3 connection returning data for the templates archive_row_change.html
 and archive_compare.html. The texts compared are the ones the build kept (version_paragraphs, see
-news_archive.history); the diff is of plain text, so the templates escape every piece of it.
+news_archive.db.history); the diff is of plain text, so the templates escape every piece of it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ articles_fts indexes the title and the lead (the opening paragraph), not the who
 paragraph is already in paragraphs_fts, and a second copy of the body made the database 1.4x larger.
 It is contentless (its rows are removed with the same 'delete' command, given the indexed values).
 
-version_paragraphs_fts indexes the saved texts of edited articles (news_archive.history) the same
+version_paragraphs_fts indexes the saved texts of edited articles (news_archive.db.history) the same
 way, so a word that an edit took out is still found there.
 """
 
@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from .parse.model import Article
-from .search import index_normalized, index_text, normalize
+from ..parse.model import Article
+from ..search import index_normalized, index_text, normalize
 
 # table -> (FTS table, the table's columns it indexes). FTS rowids are the tables' rowids.
 SEARCH_TABLES = {

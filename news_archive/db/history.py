@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from . import fts, store
-from .ids import stable_id
-from .textdiff import compare_texts, comparables
-
-if TYPE_CHECKING:
-    from .build import Parsed
+from ..textdiff import compare_texts, comparables
+from . import fts, ids
+from .buffer import RowBuffer, chunks
+from .parsed import Parsed
 
 TABLE = "version_paragraphs"
 TITLE_KIND = "title"  # the headline's row, at position 0
@@ -45,7 +42,7 @@ class Timeline:
 
 
 class VersionHistory:
-    def __init__(self, db: sqlite_utils.Database, rows: store.RowBuffer, search: fts.SearchIndexBuffer,
+    def __init__(self, db: sqlite_utils.Database, rows: RowBuffer, search: fts.SearchIndexBuffer,
                  fresh: bool):
         self.db, self.rows, self.search = db, rows, search
         self.fresh = fresh  # an empty database: what is kept is what this build held (and no index yet)
@@ -61,7 +58,7 @@ class VersionHistory:
         article, tokens = parsed.article, parsed.index_texts
         texts = [(0, TITLE_KIND, article.title, tokens["articles"][0][0])]
         texts += [(p.position, p.kind, p.text, t[0]) for p, t in zip(article.body.paragraphs, tokens["paragraphs"])]
-        self._queue(version_id, store.article_id(article), texts)
+        self._queue(version_id, ids.article_id(article), texts)
 
     def keep_shown(self, article_id: int, version_id: int, paragraphs_where: tuple[str, list] | None = None) -> None:
         """Copy the text of the version shown (in articles and paragraphs) unless it is kept already;
@@ -101,7 +98,7 @@ class VersionHistory:
     def _stored(self, version_ids) -> set[int]:
         self._flush()
         found = set()
-        for chunk in _chunks(sorted(version_ids), 500):
+        for chunk in chunks(sorted(version_ids), 500):
             found.update(vid for (vid,) in self.db.execute(
                 f"select distinct version_id from [{TABLE}] where version_id in ({', '.join('?' * len(chunk))})", chunk))
         return found
@@ -144,7 +141,7 @@ class VersionHistory:
         outlets = dict(self.db.execute(
             "select id, outlet_id from articles where id in (select id from temp.history_touched)").fetchall())
         edited = [t for t in self.timelines if t.kept()]
-        for chunk in _chunks(edited, 200):
+        for chunk in chunks(edited, 200):
             texts = _texts(self.db, [vid for t in chunk for vid in t.kept()])
             self.rows.add("changes", (row for t in chunk for row in _changes(t, texts, outlets.get(t.article_id))))
         self.rows.flush("changes")
@@ -159,7 +156,7 @@ class VersionHistory:
         gone = [(rowid, text) for rowid, vid, text in old if vid not in wanted]
         if gone:
             self.search.remove(TABLE, gone)
-            for chunk in _chunks([rowid for rowid, _ in gone], 500):
+            for chunk in chunks([rowid for rowid, _ in gone], 500):
                 self.db.execute(f"delete from [{TABLE}] where id in ({', '.join('?' * len(chunk))})", chunk)
 
     def _set_text_versions(self) -> None:
@@ -185,7 +182,7 @@ def _timeline(article_id: int, rows: list[tuple]) -> Timeline:
 def _texts(db: sqlite_utils.Database, version_ids: list[int]) -> dict[int, tuple[str, list[str]]]:
     """Version id -> (headline, paragraph texts), as kept."""
     found: dict[int, tuple[str, list[str]]] = {}
-    for chunk in _chunks(version_ids, 500):
+    for chunk in chunks(version_ids, 500):
         for vid, kind, text in db.execute(
             f"select version_id, kind, text from [{TABLE}] where version_id in ({', '.join('?' * len(chunk))})"
             " order by version_id, position", chunk
@@ -206,7 +203,7 @@ def _changes(timeline: Timeline, texts: dict, outlet_id: str | None):
         headline = old.text != new.text
         text = diff.chars_added + diff.chars_removed > 0
         yield {
-            "id": change_id(before, after), "article_id": timeline.article_id, "outlet_id": outlet_id,
+            "id": ids.change_id(before, after), "article_id": timeline.article_id, "outlet_id": outlet_id,
             "before_version_id": before, "after_version_id": after, "before_time": before_time,
             "after_time": after_time, "title_before": old_title if headline else None,
             "title_after": new_title if headline else None, "chars_added": diff.chars_added,
@@ -215,12 +212,3 @@ def _changes(timeline: Timeline, texts: dict, outlet_id: str | None):
             "kind": "both" if headline and text else "headline" if headline else "text",
         }
 
-
-def change_id(before_version_id: int, after_version_id: int) -> int:
-    """Stable across builds, like the versions it joins (the change page's URL)."""
-    return stable_id("change", before_version_id, after_version_id)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

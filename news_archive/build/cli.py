@@ -1,4 +1,4 @@
-"""The build_db command line."""
+"""The build_db command line: options, the summary line and warnings printed, BuildFailed as exit 1."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .build import BuildFailed, build
+from .errors import BuildFailed
+from .run import build
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,68 @@
+"""The parser worker: one file's bytes to a Parsed (article, places, search index text, link targets, text hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+
+from ..db import fts
+from ..db.links import link_target
+from ..db.parsed import Parsed, SourceFile
+from ..parse.article import parse_article
+from ..parse.source import SourceError
+from ..places import article_places
+from ..textdiff import text_key
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
+    """Read and parse one file; when its bytes hash to ``known_sha256`` it is not parsed again."""
+    try:
+        with open(source.path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        return Parsed(source, "", 0, error=f"cannot read: {error.strerror or error}")
+    parsed = Parsed(source, hashlib.sha256(data).hexdigest(), len(data))
+    if parsed.sha256 == known_sha256:
+        parsed.unchanged = True
+        return parsed
+    try:
+        parsed.article = parse_article(data)
+    except SourceError as error:
+        parsed.error = str(error)
+    except RecursionError:
+        parsed.error = "HTML nested too deeply to read"
+    except Exception as error:  # a parser bug must cost one file, not the build
+        parsed.error = f"parser failed: {type(error).__name__}: {error}"
+    if parsed.article:
+        article = parsed.article
+        try:
+            parsed.places = article_places(article)
+        except Exception as error:  # a matcher bug must not cost the article itself
+            article.warnings.append(f"places not read: {type(error).__name__}: {error}")
+        # Done here, in parallel, so the process writing the database only writes.
+        normalized = fts.normalized_texts(article)
+        parsed.index_texts = fts.article_index_texts(article, normalized)
+        parsed.text_hash = text_key(normalized.title, normalized.paragraphs)
+        parsed.link_targets = [link_target(article.url, link.href) for link in article.body.links]
+    return parsed
+
+
+def parse_chunk(tasks: list[tuple[SourceFile, str | None]]) -> list[Parsed]:
+    return [parse_file(source, known) for source, known in tasks]
+
+
+def exit_with_parent(parent: int) -> None:
+    """In each parser process: exit once the build's main process is gone. Killed with SIGKILL (the
+    OOM killer, kill -9), it cannot stop its pool, and the parsers would wait on its queue forever,
+    holding the half-written database open."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

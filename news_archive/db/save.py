@@ -1,0 +1,96 @@
+"""Save parsed files into an open archive database, in the build's one transaction, and settle what depends on them all.
+
+A full build calls save_file() for every file, in file order, then finish(); an incremental build
+does the same for new and changed files, around news_archive.db.incremental's bookkeeping. Rows are
+queued and inserted in batches; what depends on the whole archive (current versions, kept texts and
+changes, links between archived articles, author spellings, counts) is settled once, in finish().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from . import fts, rows, schema
+from .articles import ArticleRows
+from .authors import AuthorSpellings
+from .buffer import RowBuffer
+from .history import VersionHistory
+from .ids import article_id, version_id
+from .links import LinkTargets
+from .parsed import Parsed
+from .versions import Shown, ShownVersions, recency
+
+# Counts that depend on the whole archive, refreshed at the end of every build (a few ms each:
+# every one reads an index).
+COUNT_UPDATES = (
+    "update outlets set article_count = (select count(*) from articles where outlet_id = outlets.id)",
+    "update authors set article_count = (select count(*) from article_authors where author_id = authors.id)",
+    "delete from authors where article_count = 0",
+    "update places set article_count = (select count(*) from article_places where place_id = places.id)",
+)
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """An empty archive: tables, view, search index and the gazetteer's places."""
+    for pragma in schema.NEW_DATABASE_PRAGMAS:
+        db.execute(pragma)
+    schema.create_schema(db)
+    fts.create_search_tables(db)
+    db["places"].insert_all(rows.place_rows())
+
+
+class Saver:
+    def __init__(self, db: sqlite_utils.Database, *, fresh: bool):
+        self.db = db
+        self.buffer = RowBuffer(db)
+        self.search = fts.SearchIndexBuffer(db)
+        self.links = LinkTargets(db)
+        self.authors = AuthorSpellings(db)
+        self.articles = ArticleRows(db, self.buffer, self.search, self.authors, self.links)
+        self.shown = ShownVersions(db, self.buffer, fresh=fresh)
+        self.history = VersionHistory(db, self.buffer, self.search, fresh=fresh)
+
+    def save_file(self, parsed: Parsed) -> None:
+        """A file this build parsed: its version and problems; its article replaces the one shown if it
+        is the newest version."""
+        vid = version_id(parsed.source.name)
+        article = parsed.article
+        aid = article_id(article) if article else None
+        if article:
+            key = recency(article.feed_time, parsed.source.name)
+            shown = self.shown.of(aid)
+            if shown is not None:  # another version exists: this one's text may be an edit of it
+                self.history.keep(parsed, vid)
+            if shown is None or key > shown.key:
+                if shown is not None and shown.loaded:
+                    self.history.keep_shown(aid, shown.version_id, self.articles.where(aid)["paragraphs"])
+                    self.articles.delete(aid)
+                self.articles.insert(parsed)
+                self.shown.show(aid, Shown(key, vid, parsed.source.name, loaded=True))
+            self.shown.touched.add(aid)
+        self.buffer.add("versions", [rows.version_row(parsed, vid, aid)])
+        self.buffer.add("build_errors", rows.build_error_rows(parsed))
+
+    def finish(self, *, full: bool, read_again: Callable[[str], Parsed]) -> None:
+        """Once every file is saved: read again the earlier versions whose text must be kept (named by
+        the version history), then settle versions, changes, links, authors and counts, and (full
+        build) make the indexes and merge the search index."""
+        for _, source_file in self.history.plan(self.shown.touched, self.shown.of_touched()):
+            self.history.keep(read_again(source_file), version_id(source_file))
+        self.buffer.flush()
+        self.search.flush()
+        self.authors.save()
+        self.db["outlets"].upsert_all(rows.outlet_rows(self.articles.outlets.values()), pk="id")
+        if full:
+            schema.create_indexes(self.db)
+        self.shown.settle()
+        self.history.settle()
+        self.links.settle(full=full, removed=self.shown.removed, added=self.articles.added,
+                          added_domains=self.articles.domains)
+        self.authors.respell_articles()
+        for sql in COUNT_UPDATES:
+            self.db.execute(sql)
+        if full:
+            self.search.optimize()
