@@ -119,8 +119,8 @@ def _converter(config: str) -> opencc.OpenCC:
 
 def _script(text: str) -> str:
     """Hant when converting to Simplified changes more characters than converting to Traditional."""
-    to_simplified = _converter("t2s").convert(text)
-    to_traditional = _converter("s2t").convert(text)
-    changed_by_t2s = sum(map(str.__ne__, text, to_simplified))
-    changed_by_s2t = sum(map(str.__ne__, text, to_traditional))
+    changed_by_t2s = sum(map(str.__ne__, text, _converter("t2s").convert(text)))
+    if not changed_by_t2s:  # nothing Traditional: Hans whatever s2t would change (3 articles in 4)
+        return "Hans"
+    changed_by_s2t = sum(map(str.__ne__, text, _converter("s2t").convert(text)))
     return "Hant" if changed_by_t2s > changed_by_s2t else "Hans"
