@@ -78,6 +78,8 @@ def _escape_fts(search):
     return fts_query(search if isinstance(search, str) else "")
 
 
+# A byte per article rowid, 1 where it matches (news_archive.research.served).
+SEARCH_MATCHES = "substr(archive_search_flags(:archive_search), rowid + 1, 1) = x'01'"
 COLUMN_SEARCH = "rowid in (select rowid from articles_fts where articles_fts match :{param})"
 SEARCHABLE_COLUMNS = ("title", "lead")
 
@@ -101,7 +103,7 @@ async def _article_filters(request, db):
         key = served.file_key(db.path)
         await db.execute_fn(lambda conn: served.remember(conn, key, search))  # computed here, off SQL's path
         params["archive_search"] = search
-        clauses.append("archive_search_matches(rowid, archive_search_id(:archive_search))")
+        clauses.append(SEARCH_MATCHES)
         descriptions.append(f'search matches "{search}"')
     for key in request.args:
         text = request.args[key]
