@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import timezone
-from functools import lru_cache
 
-import opencc
-
+from .. import han
 from .dates import NAIVE_BYLINE_ZONE, from_epoch_ms, parse_printed_date, parse_pudate
 from .html_body import parse_body
 from .model import Article, Author, Body
@@ -15,7 +13,7 @@ from .outlets import outlet_for, section_for
 from .source import decode, parse_source
 from .urls import canonical_url
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{han.BMP}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；/／&]|\band\b)\s*")
 # What a byline says about the author's role rather than who: "任琛（摘编）", "李鱼 综合报导", "采访记者： William Yang".
@@ -112,15 +110,10 @@ def _language(text: str) -> str:
     return "zh" if han * 5 >= latin else "en"
 
 
-@lru_cache(maxsize=None)
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
 def _script(text: str) -> str:
     """Hant when converting to Simplified changes more characters than converting to Traditional."""
-    changed_by_t2s = sum(map(str.__ne__, text, _converter("t2s").convert(text)))
+    changed_by_t2s = sum(map(str.__ne__, text, han.converter("t2s").convert(text)))
     if not changed_by_t2s:  # nothing Traditional: Hans whatever s2t would change (3 articles in 4)
         return "Hans"
-    changed_by_s2t = sum(map(str.__ne__, text, _converter("s2t").convert(text)))
+    changed_by_s2t = sum(map(str.__ne__, text, han.converter("s2t").convert(text)))
     return "Hant" if changed_by_t2s > changed_by_s2t else "Hans"

@@ -17,6 +17,7 @@ from functools import cache
 
 import rjieba
 
+from .. import han
 from ..search import normalize
 from .gazetteer import NOT_PLACE, places
 
@@ -28,10 +29,7 @@ SMALLER = frozenset("村镇乡路街")
 NAME_DOTS = frozenset("·•‧・")
 # rjieba (like jieba) segments each run of these characters on its own, so segmenting only the run
 # around a match gives the same words as segmenting the whole paragraph, at a fraction of the cost.
-SEGMENT_RUN = re.compile(
-    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
-    "\U0002f800-\U0002fa1fa-zA-Z0-9+#&._%\\-]+"
-)
+SEGMENT_RUN = re.compile(f"[{han.BMP}{han.SEGMENTER_SUPPLEMENTARY}a-zA-Z0-9+#&._%\\-]+")
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
 
-import opencc
+from ..han import converter
 
 
 # line -> normalize(line), for the lines of the last call of several lines. The build normalizes each
@@ -43,7 +42,7 @@ def _differ_in_length(a: str, b: str) -> bool:
 
 def _normalize(text: str) -> str:
     folded = text.translate(_FOLD)
-    simplified = _converter().convert(folded)
+    simplified = converter("t2s").convert(folded)
     if len(simplified) == len(folded):
         return simplified
     # Never seen in 23.6 M characters of news, but a phrase conversion could change the length.
@@ -82,10 +81,5 @@ def _is_kana(char: str) -> bool:
 
 
 def _simplify_char(char: str) -> str:
-    simplified = _converter().convert(char)
+    simplified = converter("t2s").convert(char)
     return simplified if len(simplified) == 1 else char
-
-
-@cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")

@@ -6,10 +6,15 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from .. import han
 from .normalize import normalize
 
+# Hiragana and katakana, with their iteration marks and the prolonged sound mark.
+KANA = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+
 # Written without spaces between words, so searched as substrings: Han ideographs (with 々 and 〇) and kana.
-HAN_CHARS = "\u3005\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+# The compatibility block is left out: normalize() (NFKC) has turned nearly all of it into unified ideographs.
+HAN_CHARS = f"\u3005\u3007{KANA}{han.EXTENSION_A}{han.UNIFIED}{han.SUPPLEMENTARY}"
 # A piece is a run of Han characters or a word (letters and digits of any other script);
 # everything else separates pieces, as unicode61 separates tokens.
 WORD_CHAR = f"[^\\W_{HAN_CHARS}]"
