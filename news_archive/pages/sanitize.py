@@ -8,10 +8,10 @@ figures table, with their URLs checked by safe_url.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import nh3
 from markupsafe import Markup
+
+from ..parse.urls import is_http_url
 
 TAGS = {"a", "b", "strong", "i", "em", "br", "small", "sup", "sub", "cite"}
 ATTRIBUTES = {"a": {"href", "title"}}
@@ -44,8 +44,4 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return url if is_http_url(url) else None

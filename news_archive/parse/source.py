@@ -11,11 +11,11 @@ import codecs
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import yaml
 
 from .text import one_line
+from .urls import HTTP_SCHEME, is_http_url
 
 
 class SourceError(ValueError):
@@ -90,9 +90,9 @@ def parse_source(text: str) -> SourceDocument:
         raise SourceError(f"no header: expected [title](url) before '------', found {header.strip()[:80]!r}")
     body = text[separator.end():]
     url = link.group("url").strip()
-    if not re.match(r"https?://", url):
+    if not HTTP_SCHEME.match(url):
         raise SourceError(f"header URL is not http(s): {url[:80]!r}")
-    if not _has_host_and_port(url):
+    if not is_http_url(url):
         raise SourceError(f"header URL has no valid host or port: {url[:80]!r}")
     return SourceDocument(
         title=one_line(html.unescape(link.group("title"))),
@@ -105,18 +105,7 @@ def parse_source(text: str) -> SourceDocument:
 
 def _front_matter_header(front_matter: dict) -> bool:
     title, url = front_matter.get("title"), front_matter.get("from")
-    return (
-        isinstance(title, str) and isinstance(url, str)
-        and bool(re.match(r"https?://", url.strip())) and _has_host_and_port(url.strip())
-    )
-
-
-def _has_host_and_port(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
-    except ValueError:  # "http://[::1", "https://host:abc/"
-        return False
+    return isinstance(title, str) and isinstance(url, str) and is_http_url(url.strip())
 
 
 def _load_front_matter(block: str) -> dict:

@@ -1,4 +1,7 @@
-"""Canonical URLs: one spelling per article, so versions and links meet on the same key."""
+"""What a URL is to the archive: a valid http(s) URL or not, its canonical spelling, its domain.
+
+The canonical spelling is one per article, so versions and links meet on the same key.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,20 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 # Query parameters that track a reader or pick a page layout; they never name another article.
 _NOISE_PARAMETERS = re.compile(r"\A(utm_\w+|searchResultPosition|ref|ref_src|smid|smtyp|full|hl|src)\Z")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# Schemes are case-insensitive (RFC 3986), "HTTPS://" included.
+HTTP_SCHEME = re.compile(r"https?://", re.I)
+
+
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and, if any, a valid port: what a header, a link or an
+    image may point to."""
+    if not HTTP_SCHEME.match(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:  # "http://[::1", "https://host:abc/"
+        return False
 
 
 def canonical_url(url: str) -> str:
