@@ -8,7 +8,8 @@ import lxml.html
 import pytest
 
 from news_archive.parse.article import parse_article
-from news_archive.parse.html_body import parse_body, unwrap_image_proxy
+from news_archive.parse.figures import unwrap_image_proxy
+from news_archive.parse.html_body import parse_body
 from news_archive.parse.model import Figure, Link
 from news_archive.parse.source import decode, parse_source
 
