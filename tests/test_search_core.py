@@ -1,4 +1,4 @@
-"""normalize, index_text, fts_query and the oracle on hand-picked and hostile input."""
+"""normalize, index_text, fts_query and the regular expressions of search/regex.py on hand-picked and hostile input."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ matches(search, text) says, without FTS, which texts that search should find.
 
 from .index import index_normalized, index_text
 from .normalize import normalize
-from .oracle import matches, patterns
+from .regex import matches, patterns
 from .query import MATCH_NOTHING, fts_query, term_queries
 
 __all__ = ["MATCH_NOTHING", "fts_query", "index_normalized", "index_text", "matches", "normalize", "patterns", "term_queries"]

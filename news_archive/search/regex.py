@@ -1,4 +1,8 @@
-"""Which texts a search should find, by regular expressions on the normalized text (no FTS)."""
+"""A search as regular expressions over normalize()d text: which texts it finds, and where (no FTS).
+
+pages/excerpt marks matches with patterns() (search results, keywords in context, an article's
+page); the tests hold FTS to finding exactly the texts matches() finds.
+"""
 
 from __future__ import annotations
 
