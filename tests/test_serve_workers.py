@@ -133,6 +133,33 @@ def test_no_worker_outlives_its_supervisor(archive_path, arguments, stop):
         assert not _alive(below), f"still running {time.monotonic() - deadline + 5:.1f} s after {stop.name}"
 
 
+def _workers(supervisor: int) -> set[int]:
+    return {pid for pid in _alive(_below(supervisor)) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+
+
+def test_a_worker_that_dies_is_replaced(archive_path, arguments):
+    port = free_port()
+    with running(server_command(archive_path, port, *arguments, workers=WORKERS), port, WORKERS) as supervisor:
+        workers = _workers(supervisor.pid)
+        assert len(workers) == WORKERS
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (victim in _workers(supervisor.pid) or len(_workers(supervisor.pid)) < WORKERS) \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert victim not in _workers(supervisor.pid) and len(_workers(supervisor.pid)) == WORKERS
+        assert all(_get(port, "/archive")[0] == 200 for _ in range(10))
+
+
+def test_a_port_in_use_is_refused_not_shared(archive_path, arguments):
+    port = free_port()
+    with running(server_command(archive_path, port, *arguments, workers=WORKERS), port, WORKERS):
+        result = subprocess.run(server_command(archive_path, port, *arguments, workers=WORKERS),
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--workers", "0"], "0 is not in the range x>=1"),
     (["--reload"], "--reload: only with `datasette serve`"),
