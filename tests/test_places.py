@@ -126,3 +126,16 @@ def test_segmenting_run_by_run_gives_the_words_of_the_whole_text():
             for start, _ in words.runs:
                 words._segment(start)
             assert set(words.ends_by_start.items()) == whole
+
+
+def test_names_are_found_wherever_they_stand_overlaps_included():
+    from news_archive.places.match import _names
+
+    lookup = _names()
+    for item in json.loads(LABELLED.read_text(encoding="utf-8"))["articles"][:10]:
+        units = text_units(parse_article((SEEDS / item["file"]).read_bytes()))
+        text = normalize("\n".join(text for _, text in units))
+        longest = max(map(len, lookup.names))
+        every = {(start, end) for start in range(len(text))
+                 for end in range(start + 1, min(start + longest, len(text)) + 1) if text[start:end] in lookup.names}
+        assert {(start, end) for start, end, _, _ in lookup.occurrences(text)} == every

@@ -28,6 +28,12 @@ def test_normalize(text, expected):
     assert normalize(text) == expected
 
 
+def test_normalize_of_lines_is_normalize_of_each_line_whatever_it_remembers():
+    lines = ["臺灣的總統", "乾隆皇帝", "ＡＢＣ１２３", "", "香港特別行政區政府"]
+    for order in (lines, lines[::-1], lines[1:3] + ["新的一行：繁體"], lines):
+        assert normalize("\n".join(order)) == "\n".join(normalize(line) for line in order)
+
+
 def test_normalize_keeps_the_length_of_anything():
     rng = random.Random(1)
     for _ in range(2000):
