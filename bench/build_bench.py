@@ -63,17 +63,23 @@ def _layout():
     try:
         from news_archive.build import run as build_mod
         from news_archive.db import buffer, fts, save, schema
-        return build_mod, schema, buffer.RowBuffer, fts, save.Saver
+
+        def insert_one(self, table, row):  # rows are tuples
+            self.db.execute(buffer.insert_sql(table), row)
+        return build_mod, schema, buffer.RowBuffer, fts, save.Saver, insert_one
     except ImportError:
         from news_archive import build as build_mod, fts, store, writer
-        return build_mod, store, store.RowBuffer, fts, writer.ArchiveWriter
+
+        def insert_one(self, table, row):  # rows are dicts; sqlite-utils commits each insert()
+            self.db[table].insert(row)
+        return build_mod, store, store.RowBuffer, fts, writer.ArchiveWriter, insert_one
 
 
 def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
     """Run one build (kind: ours, baseline or baseline-pragmas); print a JSON line for the parent."""
     from news_archive.parse import html_body
 
-    build_mod, schema, row_buffer, fts, saver = _layout()
+    build_mod, schema, row_buffer, fts, saver, insert_one = _layout()
     if kind == "baseline":  # SQLite's defaults: a rollback journal, and each commit synced to disk
         schema.BUILD_PRAGMAS = ()
     if kind.startswith("baseline"):
@@ -86,7 +92,7 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
             for name in [table] if table else list(self.rows):
                 rows, self.rows[name] = self.rows[name], []
                 for row in rows:
-                    self.db[name].insert(row)
+                    insert_one(self, name, row)
         row_buffer.flush = rows_one_by_one
 
         def index_one_by_one(self, table=None):

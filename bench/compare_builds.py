@@ -5,7 +5,8 @@
 A refactor of the build must leave the rows as they were: this prints, per table, "equal" or
 "different" with the row counts of each side and how many rows only one side holds. Tables are
 compared by every column, ordered by rowid (FTS5 tables by their rowids and what they index: the
-contents of their shadow tables, so an index holding other tokens shows as different). Left out:
+contents of their shadow tables; and since two equal indexes may be cut into segments differently,
+each FTS5 index also by what it holds: every term instance, through fts5vocab). Left out:
 build_info's times (built, full_build) and fingerprint (it names the builder's code, so it differs
 whenever the code does), and versions.file_mtime_ns (the files' times on disk, which differ between
 two checkouts of seeds/). The schema of the tables both hold (their CREATE statements in sqlite_master, indexes
@@ -21,6 +22,11 @@ import sys
 
 IGNORED_ROWS = {"build_info": "key not in ('built', 'full_build', 'fingerprint')"}
 IGNORED_COLUMNS = {"versions": {"file_mtime_ns"}}
+# FTS5 stores its index as b-tree segments (_data, _idx): two indexes holding the same terms at the
+# same rowids, columns and offsets can be cut into segments differently (the order of flushes and
+# merges). Such a difference is shown as layout; what each index holds is compared through
+# fts5vocab, every (term, rowid, column, offset), and counts.
+LAYOUT_TABLES = ("_fts_data", "_fts_idx")
 
 
 def tables(db: sqlite3.Connection) -> dict[str, str]:
@@ -47,6 +53,18 @@ def _without_rowid(sql: str) -> bool:
     return "without rowid" in sql.lower()
 
 
+def fts_tables(db: sqlite3.Connection) -> list[str]:
+    return [name for name, sql in db.execute("select name, sql from sqlite_master where type = 'table'")
+            if "using fts5" in (sql or "").lower()]
+
+
+def indexed(db: sqlite3.Connection, fts_table: str):
+    """What an FTS5 index holds, whatever its segments: every (term, rowid, column, offset)."""
+    vocab = f"vocab_{fts_table}"
+    db.execute(f"create virtual table if not exists temp.[{vocab}] using fts5vocab(main, [{fts_table}], 'instance')")
+    return db.execute(f"select term, doc, col, offset from temp.[{vocab}] order by term, doc, col, offset")
+
+
 def compare(old: sqlite3.Connection, new: sqlite3.Connection, name: str, kind: str) -> tuple[bool, int, int, int]:
     """(equal, rows in old, rows in new, rows only one side holds)."""
     old_rows, new_rows = _digests(rows(old, name, kind)), _digests(rows(new, name, kind))
@@ -70,9 +88,15 @@ def main(argv: list[str]) -> int:
     different = 0
     for name in sorted(old_tables.keys() & new_tables.keys()):
         equal, old_count, new_count, differing = compare(old, new, name, old_tables[name])
-        different += not equal
-        state = "equal" if equal else f"DIFFERENT ({differing} rows differ)"
+        layout = name.endswith(LAYOUT_TABLES)
+        different += not equal and not layout
+        state = "equal" if equal else f"{'layout differs' if layout else 'DIFFERENT'} ({differing} rows differ)"
         print(f"{name:32} {state:28} {old_count:>8} / {new_count:<8} rows")
+    for name in sorted(set(fts_tables(old)) & set(fts_tables(new))):
+        old_rows, new_rows = _digests(indexed(old, name)), _digests(indexed(new, name))
+        different += old_rows != new_rows
+        state = "equal" if old_rows == new_rows else "DIFFERENT"
+        print(f"{name + ' (indexed terms)':32} {state:28} {len(old_rows):>8} / {len(new_rows):<8} term instances")
     for label, only in (("only in OLD", old_tables.keys() - new_tables.keys()),
                         ("only in NEW", new_tables.keys() - old_tables.keys())):
         if only:

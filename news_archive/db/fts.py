@@ -124,6 +124,13 @@ class SearchIndexBuffer:
         if len(pending) >= BATCH:
             self.flush(table)
 
+    def add_many(self, table: str, first_rowid: int, texts: Sequence[Sequence[str]]) -> None:
+        """Rows whose rowids run from first_rowid: the index texts of one article's paragraphs or figures."""
+        pending = self.pending[table]
+        pending.extend((first_rowid + i, *row) for i, row in enumerate(texts))
+        if len(pending) >= BATCH:
+            self.flush(table)
+
     def remove(self, table: str, rows: Sequence[tuple]) -> None:
         """Take rows out of the index: (rowid, *original texts) as the table holds them."""
         self.flush(table)

@@ -78,8 +78,7 @@ class VersionHistory:
     def _queue(self, version_id: int, article_id: int, texts: list[tuple[int, str, str, str]]) -> None:
         rows = []
         for position, kind, text, tokens in texts:
-            rows.append({"id": self.next_id, "version_id": version_id, "article_id": article_id,
-                         "position": position, "kind": kind, "text": text})
+            rows.append((self.next_id, version_id, article_id, position, kind, text))
             self.search.add(TABLE, self.next_id, (tokens,))
             self.next_id += 1
         self.rows.add(TABLE, rows)
@@ -194,7 +193,7 @@ def _texts(db: sqlite_utils.Database, version_ids: list[int]) -> dict[int, tuple
 
 
 def _changes(timeline: Timeline, texts: dict, outlet_id: str | None):
-    """The changes rows of one article: each pair of consecutive runs."""
+    """The changes rows of one article (schema.COLUMNS order): each pair of consecutive runs."""
     firsts = [run[0] for run in timeline.runs]
     for (before, before_time, _), (after, after_time, _) in zip(firsts, firsts[1:]):
         (old_title, old_text), (new_title, new_text) = texts[before], texts[after]
@@ -202,13 +201,10 @@ def _changes(timeline: Timeline, texts: dict, outlet_id: str | None):
         old, new = comparables([old_title, new_title])
         headline = old.text != new.text
         text = diff.chars_added + diff.chars_removed > 0
-        yield {
-            "id": ids.change_id(before, after), "article_id": timeline.article_id, "outlet_id": outlet_id,
-            "before_version_id": before, "after_version_id": after, "before_time": before_time,
-            "after_time": after_time, "title_before": old_title if headline else None,
-            "title_after": new_title if headline else None, "chars_added": diff.chars_added,
-            "chars_removed": diff.chars_removed, "paragraphs_added": diff.paragraphs_added,
-            "paragraphs_removed": diff.paragraphs_removed, "paragraphs_changed": diff.paragraphs_changed,
-            "kind": "both" if headline and text else "headline" if headline else "text",
-        }
+        yield (
+            ids.change_id(before, after), timeline.article_id, outlet_id, before, after, before_time, after_time,
+            old_title if headline else None, new_title if headline else None, diff.chars_added,
+            diff.chars_removed, diff.paragraphs_added, diff.paragraphs_removed, diff.paragraphs_changed,
+            "both" if headline and text else "headline" if headline else "text",
+        )
 

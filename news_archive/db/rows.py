@@ -1,4 +1,4 @@
-"""The rows a parsed file becomes (articles, paragraphs, figures, links, authors, places, versions, errors), and those of outlets and gazetteer places."""
+"""The rows a parsed file becomes (articles, paragraphs, figures, links, authors, places, versions, errors), as tuples in schema.COLUMNS order, and those of outlets and gazetteer places."""
 
 from __future__ import annotations
 
@@ -12,82 +12,57 @@ from .ids import article_id, author_id, build_error_id
 from .parsed import Parsed
 
 
-def article_row(article: Article, *, source_file: str, authors: Sequence[str], mentions: Sequence[Mention]) -> dict:
+def article_row(article: Article, *, source_file: str, authors: Sequence[str], mentions: Sequence[Mention]) -> tuple:
     """The articles row; version_count is counted when the build ends (other versions may follow)."""
     body = article.body
     named = [gazetteer.places()[m.place_id] for m in mentions]
-    return {
-        "id": article_id(article),
-        "title": article.title,
-        "url": article.url,
-        "outlet_id": article.outlet_id,
-        "section": article.section,
-        "published": article.published,
-        "published_from": article.published_from,
-        "year": int(article.published[:4]) if article.published else None,
-        "feed_time": article.feed_time,
-        "byline": article.byline,
-        "authors": json.dumps(list(authors), ensure_ascii=False),
-        "language": article.language,
-        "script": article.script,
-        "lead": article.lead,
-        "paragraph_count": len(body.paragraphs),
-        "figure_count": len(body.figures),
-        "link_count": len(body.links),
-        "char_count": sum(len(p.text) for p in body.paragraphs),
-        "english_url": article.english_url,
-        "credits": article.credits,
-        "source_file": source_file,
-        "version_count": None,
-        "places": json.dumps([p.name for p in named], ensure_ascii=False),
-        "countries": json.dumps(list(dict.fromkeys(
-            c.name for p in named if (c := gazetteer.country_of(p)))), ensure_ascii=False),
-    }
+    countries = dict.fromkeys(c.name for p in named if (c := gazetteer.country_of(p)))
+    return (
+        article_id(article), article.title, article.url, article.outlet_id, article.section, article.published,
+        article.published_from, int(article.published[:4]) if article.published else None, article.feed_time,
+        article.byline, json.dumps(list(authors), ensure_ascii=False), article.language, article.script,
+        article.lead, len(body.paragraphs), len(body.figures), len(body.links),
+        sum(len(p.text) for p in body.paragraphs), article.english_url, article.credits, source_file, None,
+        json.dumps([p.name for p in named], ensure_ascii=False), json.dumps(list(countries), ensure_ascii=False),
+    )
 
 
-# The rows of an article's child tables, without their dense ids (news_archive.db.articles numbers them).
+# The rows of an article's child tables, their dense ids counted from ``first`` (news_archive.db.articles
+# hands them out).
 
-def paragraph_rows(aid: int, body: Body) -> list[dict]:
-    return [{"article_id": aid, "position": p.position, "kind": p.kind, "text": p.text, "html": p.html}
-            for p in body.paragraphs]
-
-
-def figure_rows(aid: int, body: Body) -> list[dict]:
-    return [{"article_id": aid, "position": f.position, "image_url": f.image_url, "proxied_url": f.proxied_url,
-             "alt": f.alt, "caption": f.caption, "credit": f.credit} for f in body.figures]
+def paragraph_rows(first: int, aid: int, body: Body) -> list[tuple]:
+    return [(first + i, aid, p.position, p.kind, p.text, p.html) for i, p in enumerate(body.paragraphs)]
 
 
-def link_rows(aid: int, parsed: Parsed, paragraph_ids: dict[int, int]) -> list[dict]:
+def figure_rows(first: int, aid: int, body: Body) -> list[tuple]:
+    return [(first + i, aid, f.position, f.image_url, f.proxied_url, f.alt, f.caption, f.credit)
+            for i, f in enumerate(body.figures)]
+
+
+def link_rows(first: int, aid: int, parsed: Parsed, paragraph_ids: dict[int, int]) -> list[tuple]:
     """target_article_id is set when the build ends, once every archived article is in."""
-    return [{"article_id": aid, "paragraph_id": paragraph_ids.get(link.paragraph_position), "position": link.position,
-             "href": link.href, "text": link.text, "title": link.title, "domain": domain, "target_article_id": None}
-            for link, (domain, _) in zip(parsed.article.body.links, parsed.link_targets)]
+    return [(first + i, aid, paragraph_ids.get(link.paragraph_position), link.position, link.href, link.text,
+             link.title, domain, None)
+            for i, (link, (domain, _)) in enumerate(zip(parsed.article.body.links, parsed.link_targets))]
 
 
-def article_author_rows(aid: int, article: Article) -> list[dict]:
-    return [{"article_id": aid, "author_id": author_id(author.name), "position": author.position}
-            for author in article.authors]
+def article_author_rows(first: int, aid: int, article: Article) -> list[tuple]:
+    return [(first + i, aid, author_id(author.name), author.position) for i, author in enumerate(article.authors)]
 
 
-def article_place_rows(aid: int, mentions: Sequence[Mention]) -> list[dict]:
-    return [{"article_id": aid, "place_id": m.place_id, "mentions": m.count, "first_position": m.first_position}
-            for m in mentions]
+def article_place_rows(first: int, aid: int, mentions: Sequence[Mention]) -> list[tuple]:
+    return [(first + i, aid, m.place_id, m.count, m.first_position) for i, m in enumerate(mentions)]
 
 
-def version_row(parsed: Parsed, vid: int, aid: int | None) -> dict:
+def version_row(parsed: Parsed, vid: int, aid: int | None) -> tuple:
     """is_current and text_version_id are settled when the build ends."""
     article = parsed.article
-    return {
-        "id": vid, "article_id": aid, "source_file": parsed.source.name,
-        "feed_time": article.feed_time if article else None, "sha256": parsed.sha256,
-        "size_bytes": parsed.size_bytes, "file_mtime_ns": parsed.source.mtime_ns, "is_current": 0,
-        "text_hash": parsed.text_hash, "text_version_id": None,
-    }
+    return (vid, aid, parsed.source.name, article.feed_time if article else None, parsed.sha256, parsed.size_bytes,
+            parsed.source.mtime_ns, 0, parsed.text_hash, None)
 
 
-def build_error_rows(parsed: Parsed) -> list[dict]:
-    return [{"id": build_error_id(file, message), "source_file": file, "level": level, "error": message}
-            for file, level, message in parsed.problems()]
+def build_error_rows(parsed: Parsed) -> list[tuple]:
+    return [(build_error_id(file, message), file, level, message) for file, level, message in parsed.problems()]
 
 
 def outlet_rows(used: Iterable[Outlet]) -> list[dict]:

@@ -48,7 +48,7 @@ class Saver:
         self.search = fts.SearchIndexBuffer(db)
         self.links = LinkTargets(db)
         self.authors = AuthorSpellings(db)
-        self.articles = ArticleRows(db, self.buffer, self.search, self.authors, self.links)
+        self.articles = ArticleRows(db, self.buffer, self.search, self.authors, self.links, fresh=fresh)
         self.shown = ShownVersions(db, self.buffer, fresh=fresh)
         self.history = VersionHistory(db, self.buffer, self.search, fresh=fresh)
 
@@ -77,6 +77,7 @@ class Saver:
         """Once every file is saved: read again the earlier versions whose text must be kept (named by
         the version history), then settle versions, changes, links, authors and counts, and (full
         build) make the indexes and merge the search index."""
+        self.articles.drop_deleted()
         for _, source_file in self.history.plan(self.shown.touched, self.shown.of_touched()):
             self.history.keep(read_again(source_file), version_id(source_file))
         self.buffer.flush()

@@ -12,6 +12,8 @@ for articles_fts.
 
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 TABLES = {
@@ -199,6 +201,8 @@ where places.latitude is not null""",
 
 # The tables holding an article's rows, by article_id, with dense ids the build counts up.
 DENSE_ID_TABLES = ("paragraphs", "figures", "links", "article_authors", "article_places")
+# Each table's columns in order: the build's rows are tuples in this order.
+COLUMNS = {name: tuple(re.findall(r'^\s+"(\w+)"', columns, re.M)) for name, columns in TABLES.items()}
 
 # Faster bulk loading into a file nobody else has open yet; the build renames it into place at the end.
 BUILD_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -64000")
