@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from . import fts, rows, schema
+from . import fts, rows, schema, summaries
 from .articles import ArticleRows
 from .authors import AuthorSpellings
 from .buffer import RowBuffer
@@ -94,4 +94,7 @@ class Saver:
         for sql in COUNT_UPDATES:
             self.db.execute(sql)
         if full:
+            summaries.compute(self.db)
             self.search.optimize()
+        else:  # every article whose rows this build deleted is one it re-added or removed
+            summaries.update(self.db, self.articles.added | self.shown.removed)
