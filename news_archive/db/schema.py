@@ -156,12 +156,15 @@ INDEXES = {
     # 120 ms with single-column indexes).
     "articles": [
         ["outlet_id", "published", "section", "year"], ["section", "published", "outlet_id", "year"],
-        ["year", "published", "outlet_id", "section"], ["published"], ["language", "script"],
+        # english_url beside published: "English editions" reads the few articles that have one in
+        # published order from this index alone (a scan of every row took 55 ms at 100k articles).
+        ["year", "published", "outlet_id", "section"], ["published", "english_url"], ["language", "script"],
     ],
     "article_authors": [["article_id"], ["author_id"]],
     "paragraphs": [["article_id", "position"], ["kind"]],
     "figures": [["article_id", "position"], ["credit"]],
-    "links": [["article_id", "position"], ["paragraph_id"], ["domain"], ["target_article_id"]],
+    # article_id beside target_article_id: "most linked-to articles" counts citing articles from the index alone.
+    "links": [["article_id", "position"], ["paragraph_id"], ["domain"], ["target_article_id", "article_id"]],
     # Looked up by file name through the id (version_id), so no index on source_file.
     "versions": [["article_id"], ["text_version_id"]],
     "version_paragraphs": [["version_id", "position"], ["article_id"]],
@@ -174,6 +177,12 @@ INDEXES = {
     # Both pairs, so "places mentioned together" joins article_places with itself from the indexes alone.
     "article_places": [["article_id", "place_id"], ["place_id", "article_id"]],
 }
+
+# Indexes on expressions, which a query uses only when it names the same expression: "articles per
+# month" groups by substr(published, 1, 7) from this index in order (sorting 100,000 months took 100 ms).
+EXPRESSION_INDEXES = (
+    'CREATE INDEX IF NOT EXISTS "idx_articles_month_outlet_id" ON "articles" (substr("published", 1, 7), "outlet_id")',
+)
 
 # One row per article and place it names, with the latitude/longitude columns datasette-cluster-map
 # draws and the popup it shows (title, description, link; the link is relative, so it stays inside
@@ -224,3 +233,5 @@ def create_indexes(db: sqlite_utils.Database) -> None:
         for columns in indexes:
             quoted = ", ".join(f'"{column}"' for column in columns)
             db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}_{"_".join(columns)}"\n    ON "{table}" ({quoted})')
+    for sql in EXPRESSION_INDEXES:
+        db.execute(sql)
