@@ -14,7 +14,8 @@ search, the search page, a CSV download, an article page and the map.
 Prints, for each server, throughput, p50/p99 latency and errors, the CPU seconds of its processes
 (a request's share, and how many of the machine's cores they kept busy) and of this client, which
 shares those cores; the workers' numbers next to the targets (0 errors, p99 < 1 s, throughput >= 2x
-the single process of the same run); and p50/p99 per URL. Asserts nothing.
+the single process of the same run); and per URL its time alone (no other request in flight: what it
+costs) and its p50/p99 under load on each server. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import math
 import os
 import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +72,7 @@ class Run:
     elapsed: float = 0.0
     client_cpu: float = 0.0
     server_cpu: dict[int, float] = field(default_factory=dict)  # CPU seconds under load, by server process
+    alone: dict[str, float] = field(default_factory=dict)  # each URL's median latency with no other request
 
     @property
     def all(self) -> list[float]:
@@ -129,13 +132,21 @@ def cpu_seconds(root: int) -> dict[int, float]:
 
 def start(stack: contextlib.ExitStack, label: str, db: Path, arguments: list[str], workers: int | None,
           urls: list[str]) -> Run:
-    """Start a server until STACK closes; warm it: every URL fetched twice."""
+    """Start a server until STACK closes; warm it (every URL fetched twice), then time each URL alone,
+    three times."""
     port = free_port()
     process = stack.enter_context(running(server_command(db, port, *arguments, workers=workers), port, workers or 1))
     run = Run(label, f"http://127.0.0.1:{port}", process.pid)
     with httpx.Client(base_url=run.base, timeout=60) as client:
         for url in urls * 2:
             client.get(url)
+        for url in urls:
+            times = []
+            for _ in range(3):
+                started = time.monotonic()
+                client.get(url)
+                times.append(time.monotonic() - started)
+            run.alone[url] = statistics.median(times)
     return run
 
 
@@ -175,11 +186,12 @@ def report(single: Run, multi: Run, urls: list[str]) -> None:
     print(f"  throughput  {ratio:>8.2f}x          target >= {TARGET_RATIO:.0f}x      {met(ratio >= TARGET_RATIO)}"
           f"   ({multi.throughput:.1f} against {single.throughput:.1f} req/s)")
     width = max(map(len, urls))
-    print(f"\nper URL, ms{'':{width - 10}}  {'single p50 / p99':>18}  {'workers p50 / p99':>18}")
+    print(f"\nper URL, ms{'':{width - 10}}  {'alone':>6}  {'single p50 / p99':>18}  {'workers p50 / p99':>18}")
     for url in urls:
         cells = [f"{percentile_ms(run.latencies[url], 0.5):.0f} / {percentile_ms(run.latencies[url], 0.99):.0f}"
                  if run.latencies[url] else "-" for run in (single, multi)]
-        print(f"{url:{width}}  {cells[0]:>18}  {cells[1]:>18}")
+        print(f"{url:{width}}  {single.alone[url] * 1000:>6.0f}  {cells[0]:>18}  {cells[1]:>18}")
+    print("(alone: the single process's median of three with no other request in flight)")
 
 
 def main() -> None:
