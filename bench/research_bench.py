@@ -77,7 +77,7 @@ def pages(outlet: str) -> list[Page]:
     return found + [
         Page("search.json?q=中国&by=month&split=outlet", 300, ("中国",), grouped=True),
         Page("search/series.json?q=中国&split=outlet", 300, ("中国",), grouped=True),
-        Page("search/sentences?q=拜登", None, ("拜登",)),
+        Page("search/sentences?q=拜登", 100, ("拜登",)),
         # Datasette's own table page, its ?_search= filter from plugins/archive_search.py: as it is today.
         Page("articles?_search=中国", 300, ("中国",)),
         Page("articles.json?_search=中国", 300, ("中国",)),
