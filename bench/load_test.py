@@ -214,12 +214,15 @@ def main() -> None:
 
             db = Path(folder) / "archive.db"
             build([ROOT / "seeds"], db)
+        try:
+            urls = pages(db)
+        except sqlite3.DatabaseError as error:
+            parser.error(f"--db {db}: not an archive database ({error})")
         counts = Path(folder) / "counts.json"
         subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(counts)],
                        check=True)
         settings = re.findall(r"--setting \S+ \S+", (ROOT / "Makefile").read_text())
         arguments = ["--inspect-file", str(counts), *" ".join(settings).split()]
-        urls = pages(db)
         print(f"{args.connections} connections for {args.seconds:g} s on each server, in {args.rounds} turns each; "
               f"{len(urls)} URLs in turn")
         with contextlib.ExitStack() as stack:
