@@ -104,10 +104,10 @@ def _front_matter_time(source) -> str | None:
 
 
 def _language(text: str) -> str:
-    han = len(_HAN.findall(text))
+    hanzi = len(_HAN.findall(text))
     latin = len(_LATIN.findall(text))
     # Latin letters come in words of ~5; a Chinese article quoting English names stays Chinese.
-    return "zh" if han * 5 >= latin else "en"
+    return "zh" if hanzi * 5 >= latin else "en"
 
 
 def _script(text: str) -> str:
