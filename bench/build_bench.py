@@ -158,9 +158,10 @@ def tree_rss(root: int) -> int:
 
 
 def run_build(inputs: list[Path], db: Path, jobs: int, kind: str, rss_limit: int, code: Path | None = None) -> dict:
-    """One build in a subprocess, by this checkout's code or by the checkout at ``code``."""
+    """One build in a subprocess, by this checkout's code (whatever the environment has installed) or
+    by the checkout at ``code``."""
     command = [sys.executable, __file__, "--child", str(db), str(jobs), kind, *map(str, inputs)]
-    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
+    env = {**os.environ, "PYTHONPATH": str(code or ROOT)}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env)
     peak = {"tree": 0, "killed": False}

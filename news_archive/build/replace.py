@@ -38,9 +38,10 @@ def replaced_on_success(output: Path, *, copy_previous: bool) -> Iterator[Path]:
 
 
 def remove_stale_temporaries(output: Path) -> None:
-    """Delete the temporary files of builds that were killed (their process is gone)."""
+    """Delete the temporary files of builds that were killed (their process is gone): the database and
+    its search index (.NAME.PID.building, .NAME.PID.index.building)."""
     for path in output.parent.glob(f".{output.name}.*.building"):
-        pid = path.name[len(output.name) + 2:-len(".building")]
+        pid = path.name[len(output.name) + 2:-len(".building")].split(".")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
 

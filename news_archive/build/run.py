@@ -7,8 +7,10 @@ build leaves the previous one intact.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from ..db.save import Saver
 from .discover import discover
 from .errors import BuildFailed
 from .fingerprint import build_fingerprint
+from .indexer import index_process
 from .plan import Plan, plan
 from .pool import parse_stream
 from .replace import replaced_on_success
@@ -76,30 +79,39 @@ def _save(path: Path, work: Plan, sources: list[SourceFile], summary: Summary, *
             db.execute(pragma)
         if work.full:
             save.create(db)
-        saver = Saver(db, fresh=work.full)
-        incremental = None if work.full else IncrementalBuild(saver)
-        with db.conn:
-            if incremental:
-                incremental.forget_files(work.gone)
-                summary.removed = len(work.gone)
-            for parsed in parse_stream(work.tasks, jobs, progress):
-                if parsed.unchanged:
-                    incremental.note_unchanged(parsed)
-                    continue
-                _note_problems(parsed, summary, strict)
-                if incremental:
-                    incremental.forget_files([parsed.source.name])
-                saver.save_file(parsed)
-            if incremental:
-                incremental.show_remaining(read_again)
-            saver.finish(full=work.full, read_again=read_again)
-            _record_build(db, full=work.full)
-            summary.count(db.conn)
+        with index_process(path) if work.full else contextlib.nullcontext() as index:
+            saver = Saver(db, fresh=work.full, index=index)
+            with db.conn:
+                _save_files(saver, work, summary, strict=strict, jobs=jobs, progress=progress, read_again=read_again)
+                if index:
+                    index.copy_into(db)
+                _record_build(db, full=work.full)
+                summary.count(db.conn)
         # Give back the pages replaced rows and merged index segments left free (executescript steps
         # the pragma to the end; execute() would free one page).
         db.conn.executescript("PRAGMA incremental_vacuum")
     finally:
         db.close()
+
+
+def _save_files(saver: Saver, work: Plan, summary: Summary, *, strict: bool, jobs: int, progress: bool,
+                read_again: Callable[[str], Parsed]) -> None:
+    """Parse the planned files in parallel and save each as it comes, in file order; then settle."""
+    incremental = None if work.full else IncrementalBuild(saver)
+    if incremental:
+        incremental.forget_files(work.gone)
+        summary.removed = len(work.gone)
+    for parsed in parse_stream(work.tasks, jobs, progress):
+        if parsed.unchanged:
+            incremental.note_unchanged(parsed)
+            continue
+        _note_problems(parsed, summary, strict)
+        if incremental:
+            incremental.forget_files([parsed.source.name])
+        saver.save_file(parsed)
+    if incremental:
+        incremental.show_remaining(read_again)
+    saver.finish(full=work.full, read_again=read_again)
 
 
 def _note_problems(parsed: Parsed, summary: Summary, strict: bool) -> None:

@@ -18,7 +18,7 @@ way, so a word that an edit took out is still found there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import sqlite_utils
@@ -51,12 +51,11 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         # index: plugins/archive_search.py searches articles through it and paragraphs_fts together.
         content = "''" if table == "articles" else f'"{table}"'
         db.execute(f"create virtual table [{fts_table}] using fts5({', '.join(columns)}, content={content})")
-        _configure(db, fts_table, BULK_LOAD_CONFIG)
+        _configure(db.conn.executemany, fts_table, BULK_LOAD_CONFIG)
 
 
-def _configure(db: sqlite_utils.Database, fts_table: str, config: dict[str, int]) -> None:
-    for key, value in config.items():
-        db.execute(f"insert into [{fts_table}] ([{fts_table}], rank) values (?, ?)", [key, value])
+def _configure(run: Callable, fts_table: str, config: dict[str, int]) -> None:
+    run(f"insert into [{fts_table}] ([{fts_table}], rank) values (?, ?)", list(config.items()))
 
 
 def indexed(*texts: str | None) -> tuple[str, ...]:
@@ -112,10 +111,11 @@ def _normalize_each(texts: list[str | None]) -> list[str]:
 
 
 class SearchIndexBuffer:
-    """Queues FTS rows and inserts them in batches, in the build's one transaction."""
+    """Queues FTS rows and inserts them in batches, in the build's one transaction; or, given ``run``,
+    hands every statement to it (executemany's signature: a full build's index process)."""
 
-    def __init__(self, db: sqlite_utils.Database):
-        self.db = db
+    def __init__(self, db: sqlite_utils.Database, run: Callable[[str, list], object] | None = None):
+        self.run = run or db.conn.executemany
         self.pending: dict[str, list[tuple]] = {table: [] for table in ALL_SEARCH_TABLES}
 
     def add(self, table: str, rowid: int, texts: Sequence[str]) -> None:
@@ -135,7 +135,7 @@ class SearchIndexBuffer:
         """Take rows out of the index: (rowid, *original texts) as the table holds them."""
         self.flush(table)
         fts_table, columns = ALL_SEARCH_TABLES[table]
-        self.db.conn.executemany(
+        self.run(
             f"insert into [{fts_table}] ([{fts_table}], rowid, {', '.join(columns)}) "
             f"values ('delete', ?{', ?' * len(columns)})",
             [(rowid, *indexed(*texts)) for rowid, *texts in rows],
@@ -146,7 +146,7 @@ class SearchIndexBuffer:
             rows, self.pending[name] = self.pending[name], []
             if rows:
                 fts_table, columns = ALL_SEARCH_TABLES[name]
-                self.db.conn.executemany(
+                self.run(
                     f"insert into [{fts_table}] (rowid, {', '.join(columns)}) values (?{', ?' * len(columns)})",
                     rows,
                 )
@@ -155,5 +155,5 @@ class SearchIndexBuffer:
         """One b-tree segment per index instead of many: smaller file, faster queries (full builds)."""
         self.flush()
         for fts_table, _ in ALL_SEARCH_TABLES.values():
-            self.db.execute(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')")
-            _configure(self.db, fts_table, DEFAULT_CONFIG)
+            self.run(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')", [()])
+            _configure(self.run, fts_table, DEFAULT_CONFIG)

@@ -42,10 +42,11 @@ def create(db: sqlite_utils.Database) -> None:
 
 
 class Saver:
-    def __init__(self, db: sqlite_utils.Database, *, fresh: bool):
+    def __init__(self, db: sqlite_utils.Database, *, fresh: bool, index: Callable[[str, list], object] | None = None):
+        """``index`` runs the search index's statements instead of ``db`` (a full build's index process)."""
         self.db = db
         self.buffer = RowBuffer(db)
-        self.search = fts.SearchIndexBuffer(db)
+        self.search = fts.SearchIndexBuffer(db, index)
         self.links = LinkTargets(db)
         self.authors = AuthorSpellings(db)
         self.articles = ArticleRows(db, self.buffer, self.search, self.authors, self.links, fresh=fresh)

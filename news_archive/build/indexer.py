@@ -1,0 +1,92 @@
+"""A full build's search index, written by a process of its own beside the writer, and copied into the archive when all files are in.
+
+Inserting into FTS5 tokenizes every term: 0.8 ms of the writer's 1.3 ms an article. In a full build
+nothing reads the index before the end, so the writer hands each statement to this process (through
+a pipe, which also bounds how far it runs ahead) and, when the index is merged, copies its shadow
+tables (the index's b-trees and sizes, no tokenizing) into the archive. The index process writes the
+same statements in the same order, so the archive holds the index the writer would have made. An
+incremental build keeps writing its index itself: the index it adds to is the archive's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from ..db import fts, schema
+from .worker import exit_with_parent
+
+SHADOW_TABLES = ("data", "idx", "docsize", "config")  # what FTS5 keeps of an index: X_data, X_idx ...
+COPY_BATCH = 1_000
+
+
+class IndexProcess:
+    """Runs the statements given (executemany's signature) in its own database at ``path``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pipe, child = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=_serve, args=(str(path), child, os.getpid()),
+                                               name="search-index", daemon=True)
+        self.process.start()
+        child.close()
+
+    def __call__(self, sql: str, rows: list) -> None:
+        self.pipe.send((sql, rows))
+
+    def copy_into(self, db: sqlite_utils.Database) -> None:
+        """Wait for the index to be written, then copy its shadow tables over the archive's."""
+        self.pipe.send(None)
+        if self.pipe.recv() != "written":
+            raise RuntimeError("the search index process failed")
+        source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            for fts_table, _ in fts.ALL_SEARCH_TABLES.values():
+                for shadow in (f"{fts_table}_{suffix}" for suffix in SHADOW_TABLES):
+                    db.execute(f"delete from [{shadow}]")
+                    rows = source.execute(f"select * from [{shadow}]")
+                    while batch := rows.fetchmany(COPY_BATCH):
+                        db.conn.executemany(f"insert into [{shadow}] values ({', '.join('?' * len(batch[0]))})", batch)
+        finally:
+            source.close()
+
+
+@contextlib.contextmanager
+def index_process(beside: Path) -> Iterator[IndexProcess]:
+    """An index process writing to a temporary file beside the database being built; both go when
+    the block ends (a killed build's file is removed by the next build, as its database is)."""
+    path = beside.with_name(beside.name.removesuffix(".building") + ".index.building")
+    path.unlink(missing_ok=True)
+    process = IndexProcess(path)
+    try:
+        yield process
+    finally:
+        process.pipe.close()
+        process.process.join(timeout=5)
+        if process.process.is_alive():
+            process.process.kill()
+            process.process.join()
+        path.unlink(missing_ok=True)
+
+
+def _serve(path: str, pipe, parent: int) -> None:
+    exit_with_parent(parent)
+    db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    for pragma in schema.BUILD_PRAGMAS:
+        db.execute(pragma)
+    fts.create_search_tables(db)
+    db.execute("begin")
+    try:
+        while (message := pipe.recv()) is not None:
+            db.conn.executemany(*message)
+    except EOFError:  # the build stopped before the end
+        return
+    db.execute("commit")
+    db.close()
+    pipe.send("written")
