@@ -217,9 +217,9 @@ def show_build(label: str, r: dict) -> None:
           f"(process wall incl. Python start-up {r['wall']:.1f} s); end of build (indexes, counts, links, "
           f"index merge) {r['finish']:.1f} s")
     print(f"  CPU: writer {r['cpu_writer']:.1f} s = {1000 * r['cpu_writer'] / r['articles']:.2f} ms/article, "
-          f"parsers {r['cpu_parsers']:.1f} s = {1000 * r['cpu_parsers'] / r['articles']:.2f} ms/article; peak memory: "
-          f"process tree {mb(r['peak_tree'])}, main process {mb(r.get('rss_writer'))}, "
-          f"largest parser process {mb(r.get('rss_worker'))}")
+          f"parsers and search index process {r['cpu_parsers']:.1f} s = {1000 * r['cpu_parsers'] / r['articles']:.2f} "
+          f"ms/article; peak memory: process tree {mb(r['peak_tree'])}, main process {mb(r.get('rss_writer'))}, "
+          f"largest child process {mb(r.get('rss_worker'))}")
 
 
 def worktree(commit: str, scratch: Path) -> Path:
@@ -249,9 +249,9 @@ def against_commit(commit: str, code: Path, inputs: list[Path], scratch: Path, j
         ours = min(runs["ours"], key=lambda r: r["seconds"] / r["articles"])
         writer, parsers = (1000 * ours[key] / ours["articles"] for key in ("cpu_writer", "cpu_parsers"))
         print(f"  writer {writer:.2f} ms/article (TARGET <= 0.6: {'MET' if writer <= 0.6 else 'MISSED'}), "
-              f"parsers {parsers:.2f} ms/article: the writer caps the build near {1000 / writer:,.0f} articles/s, "
-              f"which about {parsers / writer:.1f} parser cores (plus the writer's) reach; beyond that more cores "
-              f"do not pay")
+              f"the other processes {parsers:.2f} ms/article: the writer caps the build near {1000 / writer:,.0f} "
+              f"articles/s, which about {parsers / writer:.1f} other cores (plus the writer's) reach; beyond that "
+              f"more cores do not pay")
 
 
 def main() -> None:
