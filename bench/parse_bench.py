@@ -4,9 +4,9 @@
 
 Each tree runs in its own subprocess, one parser process as the build's workers are, over the same
 evenly spaced N files of --corpus (default /tmp/scale), read once before timing so the disk is not
-measured. The whole is the build's per-file work, ``parse_file`` (news_archive.build.worker); its stages are
-timed by wrapping, in every loaded ``news_archive`` module, the functions that do them, and each
-stage's time excludes the stages it calls:
+measured. The whole is the build's per-file work, ``parse_file`` (news_archive.build.worker); its
+stages are timed, in CPU time, by wrapping the functions that do them in every loaded
+``news_archive`` module, and each stage's time excludes the stages it calls:
 
 - source split: ``parse_source`` (front matter, header, body HTML);
 - bs4 tree: ``BeautifulSoup(...)``;

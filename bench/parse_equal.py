@@ -2,12 +2,13 @@
 
     python bench/parse_equal.py [--corpus DIR] [--base DIR] [--count N] [--jobs J] [--base-cache FILE]
 
-Each tree parses the files in its own processes with ``parse_file``, the build's
-per-file work (news_archive.build.worker.parse_file): the Article (body, authors, dates, warnings), its places and mentions, the search
-index texts, the text hash and the link targets, or the error. Results are compared as plain data
-(dataclasses as dicts), since the two trees' classes live in different modules. --base-cache keeps
-the baseline's results in a pickle, so a second run only parses this tree. Exit status 1 when any
-file differs; the first differences are printed.
+Each tree parses the files in processes of its own with the build's per-file work, ``parse_file``
+(news_archive.build.worker; news_archive.build in trees before it): the Article (body, authors,
+dates, warnings), its places and mentions, the search index texts, the text hash and the link
+targets, or the error. Results are compared as plain data (dataclasses as dicts), since the two
+trees' classes live in different modules. --base-cache keeps the baseline's results in a pickle,
+so a second run only parses this tree. Exit status 1 when any file differs; the first differences
+are printed.
 """
 
 from __future__ import annotations
