@@ -46,7 +46,8 @@ class _TreeBuilder(LXMLTreeBuilder):
     def start(self, tag, attrib, nsmap={}):  # noqa: B006 (bs4's signature)
         if nsmap or len(self.nsmaps) > 1 or tag[:1] == "{" or any(name[:1] == "{" for name in attrib):
             return super().start(tag, attrib, nsmap)
-        attributes = self.attribute_dict_class(attrib)  # lxml gives str values: nothing to convert
+        # lxml gives str values: nothing for bs4's attribute dict (4.13+; a dict before) to convert.
+        attributes = getattr(self, "attribute_dict_class", dict)(attrib)
         self.soup.handle_starttag(tag, None, None, attributes, namespaces=self.active_namespace_prefixes[-1])
 
     def end(self, tag):
