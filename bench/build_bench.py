@@ -237,8 +237,9 @@ def against_commit(commit: str, code: Path, inputs: list[Path], scratch: Path, j
     for jobs in jobs_list:
         runs = {"theirs": [], "ours": []}
         for _ in range(repeat):
-            runs["theirs"].append(run_build(inputs, scratch / "theirs.db", jobs, "ours", rss_limit, code))
-            runs["ours"].append(run_build(inputs, scratch / "ours.db", jobs, "ours", rss_limit))
+            for label, db, checkout in (("theirs", scratch / "theirs.db", code), ("ours", scratch / "ours.db", None)):
+                db.unlink(missing_ok=True)  # a full build each time
+                runs[label].append(run_build(inputs, db, jobs, "ours", rss_limit, checkout))
         for label, results in runs.items():
             for r in results:
                 show_build(f"-j {jobs}, {commit if label == 'theirs' else 'this checkout'}", r)
@@ -252,6 +253,11 @@ def against_commit(commit: str, code: Path, inputs: list[Path], scratch: Path, j
               f"the other processes {parsers:.2f} ms/article: the writer caps the build near {1000 / writer:,.0f} "
               f"articles/s, which about {parsers / writer:.1f} other cores (plus the writer's) reach; beyond that "
               f"more cores do not pay")
+    for label, db in (("their", scratch / "theirs.db"), ("our", scratch / "ours.db")):
+        with sqlite3.connect(db) as conn:
+            text = conn.execute("select sum(length(cast(text as blob))) from paragraphs").fetchone()[0] or 0
+        print(f"  {label} database: {db.stat().st_size / 2**20:,.1f} MB, {db.stat().st_size / max(text, 1):.2f}x its "
+              f"paragraph text (TARGET <= 5x)")
 
 
 def main() -> None:
