@@ -1,6 +1,6 @@
 """Per-file parse time by stage, for this tree and a baseline tree, in the same run.
 
-    python bench/parse_bench.py [--corpus DIR] [--count N] [--base DIR] [--rounds R]
+    python bench/parse_bench.py [--corpus DIR] [--count N] [--base DIR] [--rounds R] [--chunk C]
 
 Each tree runs in its own subprocess, one parser process as the build's workers are, over the same
 evenly spaced N files of --corpus (default /tmp/scale), read once before timing so the disk is not
@@ -14,19 +14,20 @@ stages are timed, in CPU time, by wrapping the functions that do them in every l
 - script: ``_script`` (Traditional or Simplified, two OpenCC conversions of the opening text);
 - article: the rest of ``parse_article`` (authors, dates, language, outlet);
 - normalisation: ``normalize`` wherever it is called (the place matcher's and the search index's);
-- places: the rest of ``article_places`` (Aho-Corasick and the segmenter);
+- places: the rest of ``article_places`` (finding the gazetteer's names, the segmenter);
 - index text and rest: the rest of ``parse_file`` (index tokens, text hash, link targets, sha256).
 
---base is a checkout of an earlier commit (``git worktree add /tmp/dump/base ff177d8``). Rounds
-alternate the trees (base, ours, base, ...) and the best round of each is printed, since the
-machine is shared. Numbers are printed, never asserted.
+--base is a checkout of an earlier commit (``git worktree add /tmp/dump/base ff177d8``). The machine
+is shared, and other processes slow a run by 30 % and more from one minute to the next, so the two
+trees take turns every C files (default 50), each chunk's best of R rounds counting: a busy moment
+falls on both alike, and stages neither tree changed come out the same. Numbers are printed, never
+asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -96,46 +97,71 @@ def _install(clock: _Clock) -> None:
                 setattr(module, name, wrapped)
 
 
-def child(tree: str, files: list[str]) -> None:
+def child(tree: str) -> None:
+    """Parse the files of each line read (a JSON list of paths); answer with a JSON line of the
+    CPU seconds spent on them, in all and by stage."""
     sys.path.insert(0, tree)
     import news_archive
     from parse_equal import build_worker  # bench/ is this script's folder, so on sys.path
 
     parse_file, source_file = build_worker()
     assert Path(news_archive.__file__).resolve().is_relative_to(Path(tree).resolve()), news_archive.__file__
-    sources = [source_file(path, path) for path in files]
-    for path in files:  # into the page cache
-        Path(path).read_bytes()
-    parse_file(sources[0])  # loads the gazetteer, OpenCC and the segmenter's dictionary
+    warm = True  # the first chunk also loads the gazetteer, OpenCC and the segmenter's dictionary
     clock = _Clock()
-    _install(clock)
-    parse_file = clock.wrap("index text and rest", parse_file)
-    start = time.process_time()
-    for source in sources:
-        parse_file(source)
-    total = time.process_time() - start
-    per_file = {stage: seconds * 1000 / len(files) for stage, seconds in clock.totals.items()}
-    print(json.dumps({"total": total * 1000 / len(files), "stages": per_file}))
+    for line in sys.stdin:
+        sources = [source_file(path, path) for path in json.loads(line)]
+        if warm:
+            parse_file(sources[0])
+            _install(clock)
+            parse_file = clock.wrap("index text and rest", parse_file)
+            warm = False
+        clock.totals = {}
+        start = time.process_time()
+        for source in sources:
+            parse_file(source)
+        print(json.dumps({"total": time.process_time() - start, "stages": clock.totals}), flush=True)
 
 
 # ---------------------------------------------------------------- parent
-def run(tree: Path, files: list[str]) -> dict:
-    listing = Path(f"/tmp/parse_bench_files_{os.getpid()}.json")
-    listing.write_text(json.dumps(files))
+class _Tree:
+    """One tree's child process, parsing the chunks it is sent."""
+
+    def __init__(self, tree: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, __file__, "--child", str(tree)], cwd="/", text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def parse(self, files: list[str]) -> dict:
+        self.process.stdin.write(json.dumps(files) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def measure(trees: dict[str, Path], files: list[str], rounds: int, chunk: int) -> dict[str, dict]:
+    """ms per file, in all and by stage: per chunk of files the best of ``rounds`` rounds, the trees
+    taking turns chunk by chunk, so a busy moment of the machine falls on both alike."""
+    children = {name: _Tree(tree) for name, tree in trees.items()}
+    chunks = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+    best: dict[str, list[dict | None]] = {name: [None] * len(chunks) for name in trees}
     try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(tree), "--files", str(listing)],
-            check=True, capture_output=True, text=True, cwd="/",
-        ).stdout
+        for round_ in range(rounds):
+            for index, part in enumerate(chunks):
+                order = list(children.items())
+                for name, process in order if (index + round_) % 2 else order[::-1]:
+                    result = process.parse(part)
+                    if best[name][index] is None or result["total"] < best[name][index]["total"]:
+                        best[name][index] = result
     finally:
-        listing.unlink(missing_ok=True)
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def best(runs: list[dict]) -> dict:
-    chosen = min(runs, key=lambda r: r["total"])
-    stages = {stage: min(r["stages"].get(stage, 0.0) for r in runs) for stage, _ in STAGES}
-    return {"total": chosen["total"], "stages": stages}
+        for process in children.values():
+            process.close()
+    summary = {}
+    for name, results in best.items():
+        stages = {stage: sum(r["stages"].get(stage, 0.0) for r in results) * 1000 / len(files) for stage, _ in STAGES}
+        summary[name] = {"total": sum(r["total"] for r in results) * 1000 / len(files), "stages": stages}
+    return summary
 
 
 def main() -> None:
@@ -144,11 +170,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000, help="files, evenly spaced (0: all)")
     parser.add_argument("--base", default="/tmp/dump/base", help="baseline checkout ('' to skip)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=50, help="files per turn")
     parser.add_argument("--child")
-    parser.add_argument("--files")
     args = parser.parse_args()
     if args.child:
-        child(args.child, json.loads(Path(args.files).read_text()))
+        child(args.child)
         return
     corpus = Path(args.corpus)
     if not corpus.is_dir():
@@ -158,12 +184,11 @@ def main() -> None:
     trees = {"ours": ROOT}
     if args.base and Path(args.base, "news_archive").is_dir():
         trees = {"base": Path(args.base), **trees}
-    results: dict[str, list[dict]] = {name: [] for name in trees}
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            results[name].append(run(tree, files))
-    summary = {name: best(runs) for name, runs in results.items()}
-    print(f"{len(files)} files from {corpus}, one process, best of {args.rounds} rounds; ms per file")
+    for path in files:  # into the page cache
+        Path(path).read_bytes()
+    summary = measure(trees, files, args.rounds, args.chunk)
+    print(f"{len(files)} files from {corpus}, one process per tree, the trees taking turns every "
+          f"{args.chunk} files, best of {args.rounds} rounds per turn; CPU ms per file")
     names = list(trees)
     print(f"{'stage':<22}" + "".join(f"{n:>10}" for n in names) + ("     ratio" if len(names) == 2 else ""))
     rows = [(stage, [summary[n]["stages"][stage] for n in names]) for stage, _ in STAGES]
