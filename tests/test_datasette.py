@@ -250,3 +250,12 @@ def test_startup_freezes_what_lives_as_long_as_the_server(archive_path, tmp_path
 def test_articles_pages_hold_30_rows(served):
     data = get(served, "/archive/articles.json?_shape=objects").json()
     assert len(data["rows"]) == 30 and data["next"]
+
+
+@pytest.mark.parametrize("query", ["_sort=text", "_sort_desc=html"])
+def test_a_sort_the_table_does_not_offer_is_a_bad_request(served, query):
+    # paragraphs offers only the sorts an index orders (metadata.yml's sortable_columns).
+    response = get(served, f"/archive/paragraphs?{query}")
+    assert response.status_code == 400
+    assert "Cannot sort table by" in response.text
+    assert get(served, "/archive/paragraphs?_sort=kind").status_code == 200
