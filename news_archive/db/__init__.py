@@ -4,7 +4,7 @@ Read in the order a file's rows travel: parsed (what the database saves of one f
 ids (the tables; the id of each kind of row), rows (the rows a parsed file becomes), save (a full
 build: save_file() per file, then finish()), articles (inserting and deleting one article's rows),
 buffer (batched inserts), fts (the search index and its buffer), links (links between archived
-articles), authors (one spelling per author), versions (which version an article shows). Only when
-you need them: history (the saved texts of edited articles and their changes) and incremental (what
-an incremental build does besides saving).
+articles), authors (one spelling per author), versions (which version an article shows), summaries
+(tables derived for the canned queries). Only when you need them: history (the saved texts of
+edited articles and their changes) and incremental (what an incremental build does besides saving).
 """
