@@ -259,3 +259,13 @@ def test_a_sort_the_table_does_not_offer_is_a_bad_request(served, query):
     assert response.status_code == 400
     assert "Cannot sort table by" in response.text
     assert get(served, "/archive/paragraphs?_sort=kind").status_code == 200
+
+
+def test_a_file_that_is_not_sqlite_is_no_archive(tmp_path):
+    # Our plugins ask first at startup; Datasette's own check then reports the file.
+    from news_archive.pages.site import is_archive
+
+    path = tmp_path / "notes.db"
+    path.write_text("not a database")
+    with sqlite3.connect(path) as conn:
+        assert is_archive(conn) is False

@@ -48,7 +48,10 @@ def templates_dir() -> Path:
 
 
 def is_archive(conn: sqlite3.Connection) -> bool:
-    names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    try:
+        names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.DatabaseError:  # not SQLite at all: Datasette's own check then names the file
+        return False
     return ARCHIVE_TABLES <= names
 
 
