@@ -2,6 +2,7 @@
 grows past what one reading holds."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,13 @@ def test_no_function_or_class_too_long_to_read_at_once():
                 if lines > limit:
                     too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines > {limit})")
     assert too_long == []
+
+
+def test_the_readme_layout_names_every_module_and_plugin():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Project layout"):readme.index("## Credits and licenses")]
+    words = set(re.findall(r"[\w.]+", layout))
+    modules = [path for path in SOURCES if path.stem not in ("__init__", "build_db")]
+    packages = [path.parent.name for path in (ROOT / "news_archive").glob("*/__init__.py")]
+    missing = sorted({path.stem for path in modules if path.stem not in words} | {p for p in packages if p not in words})
+    assert missing == []
