@@ -29,8 +29,9 @@ build: install
 	$(BIN)/python build_db.py seeds -o archive.db
 	$(BIN)/datasette inspect archive.db --inspect-file counts.json
 
-# One test process per core (pytest-xdist), each module kept on one of them so its fixtures are built once.
-PYTEST := -m pytest -n auto --dist loadfile
+# One test process per core (pytest-xdist); an idle one takes tests queued for the other (worksteal:
+# 158 s against 198 s keeping each module on one process, whose slowest module then set the pace).
+PYTEST := -m pytest -n auto --dist worksteal
 
 test: install
 	$(BIN)/python $(PYTEST)
