@@ -176,14 +176,16 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    corpus = Path(args.corpus)
+    corpus = Path(args.corpus).resolve()  # the tree processes run in /, so a relative path would find nothing
     if not corpus.is_dir():
         print(f"skipped: no corpus at {corpus}")
         return
     files = [str(p) for p in sample(corpus, args.count)]
     trees = {"ours": ROOT}
     if args.base and Path(args.base, "news_archive").is_dir():
-        trees = {"base": Path(args.base), **trees}
+        trees = {"base": Path(args.base).resolve(), **trees}
+    elif args.base:
+        print(f"no baseline: {args.base} is not a checkout (git worktree add {args.base} COMMIT); timing this tree alone")
     for path in files:  # into the page cache
         Path(path).read_bytes()
     summary = measure(trees, files, args.rounds, args.chunk)

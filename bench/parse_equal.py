@@ -109,7 +109,12 @@ def main() -> None:
     if args.child:
         child(args.child, Path(args.files).read_text().split("\n"), args.out, args.jobs)
         return
-    files = sorted(str(p) for p in Path(args.corpus).rglob("*") if p.is_file())
+    args.base = str(Path(args.base).resolve())  # the tree processes run in /
+    if not Path(args.base, "news_archive").is_dir():
+        sys.exit(f"no baseline: {args.base} is not a checkout (git worktree add {args.base} COMMIT)")
+    files = sorted(str(p) for p in Path(args.corpus).resolve().rglob("*") if p.is_file())
+    if not files:
+        sys.exit(f"nothing to compare: no files under {args.corpus}")
     if args.count:
         files = files[:: max(1, len(files) // args.count)][: args.count]
     cache = Path(args.base_cache) if args.base_cache else None
