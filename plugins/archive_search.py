@@ -1,4 +1,4 @@
-"""Chinese-aware search for archive databases: Datasette's ?_search= and the search canned query.
+"""Chinese-aware search for archive databases: Datasette's ?_search= on every searchable table.
 
 Datasette searches with ``match escape_fts(:search)``; on connections to an archive database this
 replaces escape_fts with news_archive.search.fts_query, which turns Chinese words (of any length, in
@@ -14,7 +14,6 @@ A plain ?_search= on paragraphs, figures or version_paragraphs is counted from i
 (see DATASETTE_SEARCH_COUNT).
 """
 
-import json
 import re
 
 from datasette import hookimpl
@@ -36,7 +35,6 @@ def prepare_connection(conn, database, datasette):
             conn.create_function(name, arguments, function, deterministic=True)
         conn.create_function("search_highlight", 2, highlight, deterministic=True)
         conn.create_function("search_excerpt", 2, excerpt, deterministic=True)
-        conn.create_function("search_terms", 1, _search_terms, deterministic=True)
 
 
 # Datasette 0.65 counts ?_search= matches with "select count(*) from paragraphs where rowid in (select
@@ -67,11 +65,6 @@ def _count_searches_from_index(db):
         return await execute(sql, *args, **kwargs)
 
     db.execute = execute_counting_from_index
-
-
-def _search_terms(search):
-    """A JSON array of one MATCH expression per term (the search canned query ANDs them per article)."""
-    return json.dumps(term_queries(search if isinstance(search, str) else ""), ensure_ascii=False)
 
 
 def _escape_fts(search):
