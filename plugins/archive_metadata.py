@@ -5,6 +5,8 @@ a database file with another name) get the same titles, descriptions, facets and
 news_archive.pages.site_config shapes them for each version; the user's own metadata wins.
 """
 
+import weakref
+
 from datasette import hookimpl
 
 from news_archive.pages import site, site_config
@@ -21,7 +23,16 @@ def archive_names(datasette) -> list[str]:
 if defines_hook("get_metadata"):
     @hookimpl
     def get_metadata(datasette, key, database, table):
-        return site_config.hook_metadata(archive_names(datasette))
+        names = archive_names(datasette)
+        given = _given.get(datasette)
+        if given is None or given[0] != names:
+            given = _given[datasette] = (names, site_config.hook_metadata(names))
+        return given[1]
+
+    # Datasette -> (its archive names, the metadata given it). Asked 20-40 times a page, a fresh copy
+    # each time cost 5-10 ms of a 30-60 ms table page. Datasette merges the instance's own metadata into
+    # the dicts it is given, the same values every time, so one copy per instance ends as a fresh one would.
+    _given: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 if defines_hook("canned_queries"):
     @hookimpl

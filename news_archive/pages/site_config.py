@@ -32,7 +32,8 @@ def hook_metadata(names: list[str]) -> dict | None:
     metadata = site.metadata()
     database = metadata.pop("databases")[site.CONFIGURED_DATABASE]
     database.pop("queries", None)
-    metadata["databases"] = {name: database for name in names}
+    # A copy each: Datasette merges the user's metadata for one name into that name's dict.
+    metadata["databases"] = {name: site.copy_dicts(database) for name in names}
     return metadata
 
 
