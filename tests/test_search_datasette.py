@@ -13,7 +13,7 @@ from datasette.app import Datasette
 from datasette.utils import escape_fts
 from datasette_json import shown_count, table_data, table_url
 from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS
-from test_search_oracle import draw_queries
+from test_search_oracle import Oracle, draw_queries
 
 from news_archive.build import build
 from news_archive.ids import stable_id
@@ -46,19 +46,21 @@ def oracle_ids(rows, search):
 
 
 @pytest.fixture(scope="module")
-def normalized_paragraphs(archive_db):
-    return [(row_id, normalize(text)) for row_id, text in archive_db.execute("select id, text from paragraphs")]
+def paragraphs(archive_db):
+    """(texts, Oracle of their normalized texts by paragraph id)."""
+    ids, texts = zip(*archive_db.execute("select id, text from paragraphs order by id"))
+    return list(texts), Oracle([normalize(text) for text in texts], ids)
 
 
-def test_paragraph_search_through_datasette_equals_the_oracle(served, archive_db, normalized_paragraphs):
-    texts = [text for _, text in archive_db.execute("select id, text from paragraphs")]
-    queries = draw_queries(texts, [t for _, t in normalized_paragraphs])
+def test_paragraph_search_through_datasette_equals_the_oracle(served, paragraphs):
+    texts, oracle = paragraphs
+    queries = draw_queries(texts, oracle.texts)
     assert len(queries) >= 300
     true_positives = returned = expected = 0
     mismatches = []
     for category, query in queries[::2]:
         got = set(search_ids(served, "paragraphs", query))
-        want = oracle_ids(normalized_paragraphs, query)
+        want = oracle(query)
         returned, expected, true_positives = returned + len(got), expected + len(want), true_positives + len(got & want)
         if got != want:
             mismatches.append((category, query, len(got), len(want)))
@@ -67,12 +69,13 @@ def test_paragraph_search_through_datasette_equals_the_oracle(served, archive_db
     assert mismatches == []
 
 
-def test_search_totals_are_exact(served, archive_db, normalized_paragraphs):
+def test_search_totals_are_exact(served, archive_db, paragraphs):
     """A plain ?_search= is counted from its index (plugins/archive_search.py), one with a filter by
     Datasette's own count: both give every matching row."""
     kinds = dict(archive_db.execute("select id, kind from paragraphs"))
+    _, oracle = paragraphs
     for query in ["中国", "拜登", "台灣", "美国 疫苗", "11月", "zzzz"]:
-        want = oracle_ids(normalized_paragraphs, query)
+        want = oracle(query)
         data = table_data(get(served, table_url(f"/archive/paragraphs.json?_search={quote(query)}")).json())
         assert data["count"] == shown_count(len(want)), query
         data = table_data(get(served, table_url(f"/archive/paragraphs.json?_search={quote(query)}&kind=body")).json())
@@ -207,14 +210,14 @@ print(json.dumps(out))
 """
 
 
-def test_stock_datasette_without_our_plugin_finds_two_character_words(archive_path, normalized_paragraphs):
+def test_stock_datasette_without_our_plugin_finds_two_character_words(archive_path, paragraphs):
     terms = ["王毅", "拜登", "中国", "台湾", "香港", "疫情"]
     result = subprocess.run([sys.executable, "-c", NO_PLUGIN, str(archive_path), *terms],
                             capture_output=True, text=True, check=True, cwd=ROOT)
     found = json.loads(result.stdout)
     assert found["plugins"] == []
     for term in terms:
-        assert found[term] == sorted(oracle_ids(normalized_paragraphs, term)), term
+        assert found[term] == sorted(paragraphs[1](term)), term
 
 
 def test_database_opens_in_plain_sqlite(archive_path):
