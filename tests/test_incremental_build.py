@@ -19,6 +19,10 @@ OLDER = f"{FOLDER}/2021-06-17-台湾疫苗僵局谁之过：当公共卫生采�
 NEWER = f"{FOLDER}/2021-06-28-台湾疫苗僵局谁之过：当公共卫生采购变成政治问题.md"
 CITING = f"{FOLDER}/2021-05-31-“我们以前用太多水了”：台湾干旱节水成新常态.md"
 CITED = f"{FOLDER}/2021-05-21-“这一天迟早会来”：台湾新冠疫情大暴发.md"
+# Enough for what most tests change (a shown version, a link, every file touched or rebuilt): those
+# four files, and two more URLs saved twice (an edit and a re-save), a build of them a sixth of the folder's.
+FEW = [OLDER, NEWER, CITING, CITED] + [f"{FOLDER}/2021-{day}-{title}.md" for day in ("04-27", "05-06")
+                                      for title in ("扎克伯格和库克是如何成为敌人的", "赵婷奥斯卡获奖消息在中国遭审查")]
 SEARCHES = ["台湾", "中国", "疫苗", "拜登 中国", "Reuters", "習近平", "三孩", "泄露", "特朗普"]
 
 # Each table by what identifies a row whatever its dense id: an incremental build numbers rows in
@@ -79,15 +83,26 @@ def assert_same_as_full_build(inputs, output, tmp_path):
 
 @pytest.fixture
 def inputs(tmp_path):
+    """The whole folder."""
     folder = tmp_path / "in"
     shutil.copytree(SEEDS / FOLDER, folder / FOLDER)
     return folder
 
 
-def test_a_build_with_nothing_changed_leaves_the_database_alone(inputs, tmp_path):
-    output = tmp_path / "archive.db"
+@pytest.fixture
+def few(tmp_path):
+    """FEW of the folder's files."""
+    folder = tmp_path / "in"
+    (folder / FOLDER).mkdir(parents=True)
+    for name in FEW:
+        shutil.copy2(SEEDS / name, folder / name)
+    return folder
+
+
+def test_a_build_with_nothing_changed_leaves_the_database_alone(few, tmp_path):
+    inputs, output = few, tmp_path / "archive.db"
     first = build([inputs], output, jobs=1)
-    assert first.mode == "full" and first.articles > 100
+    assert first.mode == "full" and (first.articles, first.versions) == (len(FEW) - 3, len(FEW))
     before = output.stat()
     again = build([inputs], output, jobs=1)
     assert again.mode == "unchanged" and again.parsed == 0
@@ -96,7 +111,8 @@ def test_a_build_with_nothing_changed_leaves_the_database_alone(inputs, tmp_path
     assert "(up to date: no file changed)" in again.line()
 
 
-def test_touched_files_are_hashed_not_parsed(inputs, tmp_path, monkeypatch):
+def test_touched_files_are_hashed_not_parsed(few, tmp_path, monkeypatch):
+    inputs = few
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
     before = content(output)
@@ -135,7 +151,8 @@ def test_added_changed_and_removed_files_give_the_full_builds_archive(inputs, tm
     assert_same_as_full_build(inputs, output, tmp_path)
 
 
-def test_removing_the_shown_version_falls_back_to_the_older_one(inputs, tmp_path):
+def test_removing_the_shown_version_falls_back_to_the_older_one(few, tmp_path):
+    inputs = few
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
     (inputs / NEWER).unlink()
@@ -147,7 +164,8 @@ def test_removing_the_shown_version_falls_back_to_the_older_one(inputs, tmp_path
     assert_same_as_full_build(inputs, output, tmp_path)
 
 
-def test_links_follow_the_articles_they_cite_in_and_out(inputs, tmp_path):
+def test_links_follow_the_articles_they_cite_in_and_out(few, tmp_path):
+    inputs = few
     output = tmp_path / "archive.db"
     cited = tmp_path / "cited.md"
     shutil.move(inputs / CITED, cited)
@@ -165,7 +183,8 @@ def test_links_follow_the_articles_they_cite_in_and_out(inputs, tmp_path):
     assert_same_as_full_build(inputs, output, tmp_path)
 
 
-def test_a_changed_parser_rebuilds_everything(inputs, tmp_path, monkeypatch):
+def test_a_changed_parser_rebuilds_everything(few, tmp_path, monkeypatch):
+    inputs = few
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
     monkeypatch.setattr(build_plan, "build_fingerprint", lambda: "another parser")
@@ -174,7 +193,8 @@ def test_a_changed_parser_rebuilds_everything(inputs, tmp_path, monkeypatch):
     assert summary.parsed == summary.versions
 
 
-def test_full_asks_for_a_full_build(inputs, tmp_path):
+def test_full_asks_for_a_full_build(few, tmp_path):
+    inputs = few
     output = tmp_path / "archive.db"
     build([inputs], output, jobs=1)
     summary = build([inputs], output, jobs=1, full=True)
@@ -189,8 +209,11 @@ MASK = [f"versions/{name}.md" for name in ("2021-01-13/07bed174f60ddfbe", "2021-
 
 @pytest.fixture
 def versions(tmp_path):
+    """Those six files, and another article saved twice: what the tests below change, and one it leaves alone."""
     folder = tmp_path / "in"
-    shutil.copytree(SEEDS / "versions", folder / "versions")
+    for name in TRUMP + MASK + [f"versions/2021-05-24/{name}.md" for name in ("04ca18ed4bce8188", "25257e1e66827694")]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SEEDS / name, folder / name)
     return folder
 
 
