@@ -9,7 +9,7 @@ from itertools import combinations
 
 import pytest
 from db_fixtures import SEEDS
-from test_incremental_build import CITED, FOLDER, NEWER
+from test_incremental_build import CITED, FEW, FOLDER, NEWER
 
 from news_archive.build import build
 from news_archive.db import summaries
@@ -57,8 +57,12 @@ def test_a_full_build_summarizes_the_base_tables(archive_path):
 
 @pytest.fixture
 def inputs(tmp_path):
+    """seeds/versions and a third of FOLDER: FEW, and the days the changes below add and remove."""
     folder = tmp_path / "in"
-    shutil.copytree(SEEDS / FOLDER, folder / FOLDER)
+    (folder / FOLDER).mkdir(parents=True)
+    days = [*(SEEDS / FOLDER).glob("2021-06-0[12]-*.md"), *(SEEDS / FOLDER).glob("2021-04-2[67]-*.md")]
+    for path in {*(SEEDS / name for name in FEW), *days}:
+        shutil.copy2(path, folder / FOLDER / path.name)
     shutil.copytree(SEEDS / "versions", folder / "versions")
     return folder
 
