@@ -1,6 +1,7 @@
 """A bounded load on a real server, one process against several workers, on 127.0.0.1 only.
 
     python bench/load_test.py [--db PATH] [--seconds 30] [--connections 50] [--workers N] [--rounds 3]
+                              [--baseline-commit REV [--baseline-venv DIR]]
 
 Builds a database from seeds/ into a temporary folder (or uses --db, which must be named archive.db
 for the URLs below) and runs `datasette inspect` for its counts. Serves it as `make serve` does
@@ -11,10 +12,15 @@ one server at a time, each for SECONDS in all, in ROUNDS alternating turns (so w
 machine weighs on both alike), over the same mix of pages: the articles table, a facet, a paragraph
 search, the search page, a CSV download, an article page and the map.
 
+--baseline-commit REV also serves the database as REV's code does, one process (`datasette serve`
+from a git worktree of REV installed in a venv of its own: DIR if given, kept for the next run, else
+a temporary one), loaded in the same turns, so the workers can be set against the single process the
+issue measured as well as against this code's.
+
 Prints, for each server, throughput, p50/p99 latency and errors, the CPU seconds of its processes
 (a request's share, and how many of the machine's cores they kept busy) and of this client, which
 shares those cores; the workers' numbers next to the targets (0 errors, p99 < 1 s, throughput >= 2x
-the single process of the same run); and per URL its time alone (no other request in flight: what it
+the single process of the same run, and of REV's); and per URL its time alone (no other request in flight: what it
 costs) and its p50/p99 under load on each server. Asserts nothing.
 """
 
@@ -130,12 +136,32 @@ def cpu_seconds(root: int) -> dict[int, float]:
     return {pid: stats[pid][1] for pid in sorted(tree) if pid in stats}
 
 
+def baseline_python(commit: str, venv: Path, scratch: Path) -> Path:
+    """The Python of a venv with COMMIT's code installed (its dependencies from the package index)."""
+    python = venv / "bin" / "python"
+    marker = venv / f"installed-{commit}"
+    if not marker.exists():
+        code = scratch / f"code-{commit}"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(code), commit], check=True)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            # Not editable: the worktree goes when the bench ends, the venv may stay.
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(code)], check=True)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], check=True)
+        marker.touch()
+    return python
+
+
 def start(stack: contextlib.ExitStack, label: str, db: Path, arguments: list[str], workers: int | None,
-          urls: list[str]) -> Run:
-    """Start a server until STACK closes; warm it (every URL fetched twice), then time each URL alone,
-    three times."""
+          urls: list[str], python: Path | None = None) -> Run:
+    """Start a server (PYTHON's datasette serve if given) until STACK closes; warm it (every URL
+    fetched twice), then time each URL alone, three times."""
     port = free_port()
-    process = stack.enter_context(running(server_command(db, port, *arguments, workers=workers), port, workers or 1))
+    command = server_command(db, port, *arguments, workers=workers)
+    if python is not None:  # -P: its own package, not this checkout's (python -m puts the cwd first)
+        command[0:1] = [str(python), "-P"]
+    process = stack.enter_context(running(command, port, workers or 1))
     run = Run(label, f"http://127.0.0.1:{port}", process.pid)
     with httpx.Client(base_url=run.base, timeout=60) as client:
         for url in urls * 2:
@@ -165,8 +191,8 @@ def met(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def report(single: Run, multi: Run, urls: list[str]) -> None:
-    for run in (single, multi):
+def report(single: Run, multi: Run, urls: list[str], baseline: Run | None = None) -> None:
+    for run in (single, multi, *([baseline] if baseline else [])):
         latencies, server = run.all, sum(run.server_cpu.values())
         processes = " + ".join(f"{cpu:.1f}" for cpu in sorted(run.server_cpu.values(), reverse=True))
         print(f"{run.label}: {len(latencies)} requests in {run.elapsed:.1f} s: {run.throughput:.1f} req/s, "
@@ -185,12 +211,18 @@ def report(single: Run, multi: Run, urls: list[str]) -> None:
     print(f"  p99         {p99:>8.0f} ms       target < {TARGET_P99_MS} ms   {met(p99 < TARGET_P99_MS)}")
     print(f"  throughput  {ratio:>8.2f}x          target >= {TARGET_RATIO:.0f}x      {met(ratio >= TARGET_RATIO)}"
           f"   ({multi.throughput:.1f} against {single.throughput:.1f} req/s)")
+    if baseline:
+        ratio = multi.throughput / baseline.throughput
+        print(f"  against {baseline.label}: {ratio:.2f}x   target >= {TARGET_RATIO:.0f}x   {met(ratio >= TARGET_RATIO)}"
+              f"   ({multi.throughput:.1f} against {baseline.throughput:.1f} req/s)")
     width = max(map(len, urls))
-    print(f"\nper URL, ms{'':{width - 10}}  {'alone':>6}  {'single p50 / p99':>18}  {'workers p50 / p99':>18}")
+    loaded = [single, multi, *([baseline] if baseline else [])]
+    heads = ["single p50 / p99", "workers p50 / p99", *(["baseline p50 / p99"] if baseline else [])]
+    print(f"\nper URL, ms{'':{width - 10}}  {'alone':>6}" + "".join(f"  {head:>18}" for head in heads))
     for url in urls:
         cells = [f"{percentile_ms(run.latencies[url], 0.5):.0f} / {percentile_ms(run.latencies[url], 0.99):.0f}"
-                 if run.latencies[url] else "-" for run in (single, multi)]
-        print(f"{url:{width}}  {single.alone[url] * 1000:>6.0f}  {cells[0]:>18}  {cells[1]:>18}")
+                 if run.latencies[url] else "-" for run in loaded]
+        print(f"{url:{width}}  {single.alone[url] * 1000:>6.0f}" + "".join(f"  {cell:>18}" for cell in cells))
     print("(alone: the single process's median of three with no other request in flight)")
 
 
@@ -202,6 +234,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="worker processes of the second server (default: one per CPU core)")
     parser.add_argument("--rounds", type=int, default=3, help="turns each server takes, SECONDS / ROUNDS each")
+    parser.add_argument("--baseline-commit", metavar="REV", help="also serve the database by REV's code, one process")
+    parser.add_argument("--baseline-venv", type=Path, metavar="DIR", help="where REV is installed (kept; default: temporary)")
     args = parser.parse_args()
     if args.db is not None and (args.db.name != "archive.db" or not args.db.is_file()):
         parser.error(f"--db {args.db}: not a file named archive.db (symlink yours as archive.db: the URLs say /archive)")
@@ -225,11 +259,15 @@ def main() -> None:
         arguments = ["--inspect-file", str(counts), *" ".join(settings).split()]
         print(f"{args.connections} connections for {args.seconds:g} s on each server, in {args.rounds} turns each; "
               f"{len(urls)} URLs in turn")
+        baseline = None
         with contextlib.ExitStack() as stack:
             single = start(stack, "single process (datasette serve)", db, arguments, None, urls)
             multi = start(stack, f"{args.workers} workers (news_archive.pages.serve)", db, arguments, args.workers, urls)
-            measure([single, multi], urls, args.seconds, args.connections, args.rounds)
-    report(single, multi, urls)
+            if args.baseline_commit:
+                python = baseline_python(args.baseline_commit, args.baseline_venv or Path(folder) / "venv", Path(folder))
+                baseline = start(stack, f"single process of {args.baseline_commit}", db, arguments, None, urls, python)
+            measure([single, multi, *([baseline] if baseline else [])], urls, args.seconds, args.connections, args.rounds)
+    report(single, multi, urls, baseline)
 
 
 if __name__ == "__main__":
