@@ -24,6 +24,7 @@ from .worker import exit_with_parent
 
 SHADOW_TABLES = ("data", "idx", "docsize", "config")  # what FTS5 keeps of an index: X_data, X_idx ...
 COPY_BATCH = 1_000
+ARTICLES = "articles"  # a message of packed articles, not a statement
 
 
 class IndexProcess:
@@ -39,6 +40,10 @@ class IndexProcess:
 
     def __call__(self, sql: str, rows: list) -> None:
         self.pipe.send((sql, rows))
+
+    def articles(self, articles: list[tuple[int, int, int, bytes]]) -> None:
+        """Packed articles (fts.write_articles), unpacked in the index process: the writer only copies them."""
+        self.pipe.send((ARTICLES, articles))
 
     def copy_into(self, db: sqlite_utils.Database) -> None:
         """Wait for the index to be written, then copy its shadow tables over the archive's."""
@@ -84,7 +89,10 @@ def _serve(path: str, pipe, parent: int) -> None:
     db.execute("begin")
     try:
         while (message := pipe.recv()) is not None:
-            db.conn.executemany(*message)
+            if message[0] == ARTICLES:
+                fts.write_articles(db.conn.executemany, message[1])
+            else:
+                db.conn.executemany(*message)
     except EOFError:  # the build stopped before the end
         return
     db.execute("commit")

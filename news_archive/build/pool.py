@@ -10,21 +10,21 @@ from itertools import islice
 
 from tqdm import tqdm
 
-from ..db.parsed import Parsed, SourceFile
-from .worker import exit_with_parent, parse_chunk, parse_file
+from ..db.parsed import Record, SourceFile
+from .worker import exit_with_parent, parse_chunk, read_file
 
 CHUNK = 16  # files per task sent to a parser process
 IN_FLIGHT_PER_JOB = 16  # chunks queued per process: enough to keep it busy, few enough to bound memory
 
 
-def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress: bool) -> Iterator[Parsed]:
-    """Parsed files in the order given, parsed by ``jobs`` processes with a bounded number of files in
+def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress: bool) -> Iterator[Record]:
+    """Records of the files (worker.read_file) in the order given, parsed by ``jobs`` processes with a bounded number of files in
     flight, so memory stays flat however large the archive (results are written as they come)."""
     bar = tqdm(total=len(tasks), unit="file", desc="Parsing", disable=not progress, leave=False)
     with bar:
         if jobs <= 1 or len(tasks) < 64:
             for source, known in tasks:
-                yield parse_file(source, known)
+                yield read_file(source, known)
                 bar.update()
             return
         chunks = (tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK))
@@ -36,8 +36,8 @@ def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress
                 following = next(chunks, None)
                 if following:
                     pending.append(pool.submit(parse_chunk, following))
-                for parsed in results:
-                    yield parsed
+                for record in results:
+                    yield record
                     bar.update()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

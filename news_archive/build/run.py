@@ -18,7 +18,7 @@ import sqlite_utils
 
 from ..db import save, schema
 from ..db.incremental import IncrementalBuild
-from ..db.parsed import Parsed, SourceFile
+from ..db.parsed import Record, SourceFile
 from ..db.save import Saver
 from .discover import discover
 from .errors import BuildFailed
@@ -28,7 +28,7 @@ from .plan import Plan, plan
 from .pool import parse_stream
 from .replace import replaced_on_success
 from .summary import Summary
-from .worker import parse_file
+from .worker import read_file
 
 
 def build(inputs: list[Path], output: Path, *, strict: bool = False, jobs: int | None = None,
@@ -70,8 +70,8 @@ def _save(path: Path, work: Plan, sources: list[SourceFile], summary: Summary, *
     the previous build."""
     by_name = {source.name: source for source in sources}
 
-    def read_again(source_file: str) -> Parsed:  # a file the plan did not parse, whose version is needed
-        return parse_file(by_name[source_file])
+    def read_again(source_file: str) -> Record:  # a file the plan did not parse, whose version is needed
+        return read_file(by_name[source_file])
 
     db = sqlite_utils.Database(path)
     try:
@@ -95,28 +95,28 @@ def _save(path: Path, work: Plan, sources: list[SourceFile], summary: Summary, *
 
 
 def _save_files(saver: Saver, work: Plan, summary: Summary, *, strict: bool, jobs: int, progress: bool,
-                read_again: Callable[[str], Parsed]) -> None:
+                read_again: Callable[[str], Record]) -> None:
     """Parse the planned files in parallel and save each as it comes, in file order; then settle."""
     incremental = None if work.full else IncrementalBuild(saver)
     if incremental:
         incremental.forget_files(work.gone)
         summary.removed = len(work.gone)
-    for parsed in parse_stream(work.tasks, jobs, progress):
-        if parsed.unchanged:
-            incremental.note_unchanged(parsed)
+    for record in parse_stream(work.tasks, jobs, progress):
+        if record.unchanged:
+            incremental.note_unchanged(record)
             continue
-        _note_problems(parsed, summary, strict)
+        _note_problems(record, summary, strict)
         if incremental:
-            incremental.forget_files([parsed.source.name])
-        saver.save_file(parsed)
+            incremental.forget_files([record.name])
+        saver.save_file(record)
     if incremental:
         incremental.show_remaining(read_again)
     saver.finish(full=work.full, read_again=read_again)
 
 
-def _note_problems(parsed: Parsed, summary: Summary, strict: bool) -> None:
+def _note_problems(record: Record, summary: Summary, strict: bool) -> None:
     summary.parsed += 1
-    problems = parsed.problems()
+    problems = record.problems
     summary.problems.extend(problems)
     if strict and problems:
         file, _, message = problems[0]

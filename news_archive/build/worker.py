@@ -1,4 +1,4 @@
-"""The parser worker: one file's bytes to a Parsed (article, places, search index text, link targets, text hash)."""
+"""The parser worker: one file's bytes to a Parsed (article, places, search index text, link targets, text hash), and to the Record the writer saves."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import os
 import threading
 import time
 
-from ..db import fts
+from ..db import fts, rows
 from ..db.links import link_target
-from ..db.parsed import Parsed, SourceFile
+from ..db.parsed import Parsed, Record, SourceFile
 from ..parse.article import parse_article
 from ..parse.source import SourceError
 from ..places import article_places
@@ -51,8 +51,13 @@ def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
     return parsed
 
 
-def parse_chunk(tasks: list[tuple[SourceFile, str | None]]) -> list[Parsed]:
-    return [parse_file(source, known) for source, known in tasks]
+def read_file(source: SourceFile, known_sha256: str | None = None) -> Record:
+    """parse_file's result as the writer saves it (rows shaped here, in the parser process)."""
+    return rows.record(parse_file(source, known_sha256))
+
+
+def parse_chunk(tasks: list[tuple[SourceFile, str | None]]) -> list[Record]:
+    return [read_file(source, known) for source, known in tasks]
 
 
 def exit_with_parent(parent: int) -> None:

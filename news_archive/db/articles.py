@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from array import array
 
 import sqlite_utils
 
-from ..parse.outlets import Outlet, outlet_for
-from ..parse.urls import domain_of
-from . import fts, rows
+from ..parse.outlets import Outlet
+from . import fts
 from .authors import AuthorSpellings
 from .buffer import RowBuffer
-from .ids import article_id
 from .links import LinkTargets
-from .parsed import Parsed
+from .parsed import ArticleRecord
 from .schema import DENSE_ID_TABLES
 
 
@@ -41,38 +40,35 @@ class ArticleRows:
         self.deleted: list[dict[str, tuple[str, list]]] = []  # where() of deleted articles, rows not yet dropped
         self.deleted_index: list[tuple] = []  # (rowid, title, lead) of deleted articles rows, for articles_fts
 
-    def insert(self, parsed: Parsed) -> None:
-        article, texts = parsed.article, parsed.index_texts
-        aid = article_id(article)
-        self.outlets.setdefault(article.outlet_id, outlet_for(article.url, article.outlet_name))
-        self.domains.add(domain_of(article.url))
-        authors = [self.authors.spelling(author.name) for author in article.authors]
+    def insert(self, article: ArticleRecord) -> None:
+        """Queue an article's rows (the parser process shaped them) under this build's next ids."""
+        aid, next_id = article.id, self.next_id
+        if article.outlet.id not in self.outlets:
+            self.outlets[article.outlet.id] = article.outlet
+        self.domains.add(article.domain)
+        authors = tuple(self.authors.spelling(name) for name in article.authors)
+        authors_json = article.authors_json if authors == article.authors else json.dumps(list(authors), ensure_ascii=False)
         # The articles rowid is its FTS rowid; the row is new, so it takes the next one.
         rowid, self.next_rowid = self.next_rowid, self.next_rowid + 1
-        self.buffer.add("articles", [(rowid, *rows.article_row(article, source_file=parsed.source.name,
-                                                               authors=authors, mentions=parsed.places))])
-        self.search.add("articles", rowid, texts["articles"][0])
+        self.buffer.add("articles", [(rowid, *article.head, authors_json, *article.tail)])
         self.slots[aid] = len(self.first_ids) // len(DENSE_ID_TABLES)
-        self.first_ids.extend(self.next_id[table] for table in DENSE_ID_TABLES)
-        body, next_id = article.body, self.next_id
-        first = next_id["paragraphs"]
-        self._add("paragraphs", rows.paragraph_rows(first, aid, body))
-        self.search.add_many("paragraphs", first, texts["paragraphs"])
-        paragraph_ids = {p.position: first + i for i, p in enumerate(body.paragraphs)}
-        first = next_id["figures"]
-        self._add("figures", rows.figure_rows(first, aid, body))
-        self.search.add_many("figures", first, texts["figures"])
-        first = next_id["links"]
-        self._add("links", rows.link_rows(first, aid, parsed, paragraph_ids))
-        self.links.add(first, parsed.link_targets)
-        self._add("article_authors", rows.article_author_rows(next_id["article_authors"], aid, article))
-        self._add("article_places", rows.article_place_rows(next_id["article_places"], aid, parsed.places))
+        self.first_ids.extend(next_id[table] for table in DENSE_ID_TABLES)
+        paragraph, figure, link = next_id["paragraphs"], next_id["figures"], next_id["links"]
+        self.search.add_article(rowid, paragraph, figure, article.index)
+        self._add("paragraphs", article.paragraphs)
+        self._add("figures", article.figures)
+        self._add("links", [(link + i, aid, None if index is None else paragraph + index, *rest, None)
+                            for i, (index, *rest) in enumerate(article.links)], numbered=True)
+        self.links.add(link, article.link_targets)
+        self._add("article_authors", article.article_authors)
+        self._add("article_places", article.article_places)
         self.added.add(aid)
 
-    def _add(self, table: str, table_rows: list[tuple]) -> None:
-        """Queue rows of a DENSE_ID_TABLES table, numbered from its next id."""
-        self.next_id[table] += len(table_rows)
-        self.buffer.add(table, table_rows)
+    def _add(self, table: str, table_rows: list[tuple], numbered: bool = False) -> None:
+        """Queue rows of a DENSE_ID_TABLES table, each given the table's next id first (``numbered``: they have it)."""
+        first = self.next_id[table]
+        self.next_id[table] = first + len(table_rows)
+        self.buffer.add(table, table_rows if numbered else [(first + i, *row) for i, row in enumerate(table_rows)])
 
     def where(self, aid: int) -> dict[str, tuple[str, list]]:
         """Where an article's rows are in each DENSE_ID_TABLES table: (condition, params)."""

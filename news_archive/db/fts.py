@@ -18,6 +18,7 @@ way, so a word that an edit took out is still found there.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ SEARCH_TABLES = {
 VERSION_SEARCH_TABLES = {"version_paragraphs": ("version_paragraphs_fts", ("text",))}
 ALL_SEARCH_TABLES = {**SEARCH_TABLES, **VERSION_SEARCH_TABLES}
 BATCH = 5000
+ARTICLE_BATCH = 400  # packed articles handed on at once (~6,000 paragraphs)
 
 
 # While a full build loads: no merging of index segments as rows come in (the build's 'optimize'
@@ -99,6 +101,35 @@ def article_index_texts(article: Article, normalized: Normalized | None = None) 
     }
 
 
+def pack_index_texts(texts: dict[str, list[tuple[str, ...]]]) -> bytes:
+    """article_index_texts as one bytes object: the writer hands it on unread (a full build's index
+    process unpacks it), so it costs the writer a copy, not a string and a tuple per row."""
+    return pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_index_texts(packed: bytes) -> dict[str, list[tuple[str, ...]]]:
+    return pickle.loads(packed)
+
+
+def write_articles(run: Callable[[str, list], object], articles: Sequence[tuple[int, int, int, bytes]]) -> None:
+    """Index packed articles, (articles rowid, first paragraph rowid, first figure rowid, packed texts),
+    through ``run`` (executemany's signature), table by table in the order given."""
+    rows: dict[str, list[tuple]] = {table: [] for table in SEARCH_TABLES}
+    for rowid, first_paragraph, first_figure, packed in articles:
+        texts = pickle.loads(packed)
+        rows["articles"].append((rowid, *texts["articles"][0]))
+        rows["paragraphs"].extend((first_paragraph + i, *row) for i, row in enumerate(texts["paragraphs"]))
+        rows["figures"].extend((first_figure + i, *row) for i, row in enumerate(texts["figures"]))
+    for table, table_rows in rows.items():
+        if table_rows:
+            run(insert_sql(table), table_rows)
+
+
+def insert_sql(table: str) -> str:
+    fts_table, columns = ALL_SEARCH_TABLES[table]
+    return f"insert into [{fts_table}] (rowid, {', '.join(columns)}) values (?{', ?' * len(columns)})"
+
+
 def _normalize_each(texts: list[str | None]) -> list[str]:
     """normalize() of each text in one call: it keeps every character's place, and a call per
     paragraph cost 0.3 ms an article in OpenCC's per-call overhead alone."""
@@ -112,22 +143,26 @@ def _normalize_each(texts: list[str | None]) -> list[str]:
 
 class SearchIndexBuffer:
     """Queues FTS rows and inserts them in batches, in the build's one transaction; or, given ``run``,
-    hands every statement to it (executemany's signature: a full build's index process)."""
+    hands every statement to it (executemany's signature), and packed articles to ``run_articles``
+    (write_articles' second argument: a full build's index process)."""
 
-    def __init__(self, db: sqlite_utils.Database, run: Callable[[str, list], object] | None = None):
+    def __init__(self, db: sqlite_utils.Database, run: Callable[[str, list], object] | None = None,
+                 run_articles: Callable[[list], object] | None = None):
         self.run = run or db.conn.executemany
+        self.run_articles = run_articles or (lambda articles: write_articles(self.run, articles))
         self.pending: dict[str, list[tuple]] = {table: [] for table in ALL_SEARCH_TABLES}
+        self.articles: list[tuple[int, int, int, bytes]] = []  # add_article's, not yet handed on
+
+    def add_article(self, rowid: int, first_paragraph: int, first_figure: int, packed: bytes) -> None:
+        """An article's entries in articles_fts, paragraphs_fts and figures_fts, from its packed texts
+        (pack_index_texts); its paragraphs' and figures' rowids run from the first ones given."""
+        self.articles.append((rowid, first_paragraph, first_figure, packed))
+        if len(self.articles) >= ARTICLE_BATCH:
+            self._flush_articles()
 
     def add(self, table: str, rowid: int, texts: Sequence[str]) -> None:
         pending = self.pending[table]
         pending.append((rowid, *texts))
-        if len(pending) >= BATCH:
-            self.flush(table)
-
-    def add_many(self, table: str, first_rowid: int, texts: Sequence[Sequence[str]]) -> None:
-        """Rows whose rowids run from first_rowid: the index texts of one article's paragraphs or figures."""
-        pending = self.pending[table]
-        pending.extend((first_rowid + i, *row) for i, row in enumerate(texts))
         if len(pending) >= BATCH:
             self.flush(table)
 
@@ -142,14 +177,17 @@ class SearchIndexBuffer:
         )
 
     def flush(self, table: str | None = None) -> None:
+        if table is None or table in SEARCH_TABLES:
+            self._flush_articles()
         for name in [table] if table else list(self.pending):
             rows, self.pending[name] = self.pending[name], []
             if rows:
-                fts_table, columns = ALL_SEARCH_TABLES[name]
-                self.run(
-                    f"insert into [{fts_table}] (rowid, {', '.join(columns)}) values (?{', ?' * len(columns)})",
-                    rows,
-                )
+                self.run(insert_sql(name), rows)
+
+    def _flush_articles(self) -> None:
+        articles, self.articles = self.articles, []
+        if articles:
+            self.run_articles(articles)
 
     def optimize(self) -> None:
         """One b-tree segment per index instead of many: smaller file, faster queries (full builds)."""

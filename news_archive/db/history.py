@@ -23,7 +23,7 @@ import sqlite_utils
 from ..textdiff import compare_texts, comparables
 from . import fts, ids
 from .buffer import RowBuffer, chunks
-from .parsed import Parsed
+from .parsed import ArticleRecord
 
 TABLE = "version_paragraphs"
 TITLE_KIND = "title"  # the headline's row, at position 0
@@ -53,12 +53,13 @@ class VersionHistory:
 
     # -- while files are applied -----------------------------------------------------------------
 
-    def keep(self, parsed: Parsed, version_id: int) -> None:
+    def keep(self, article: ArticleRecord, version_id: int) -> None:
         """Queue a parsed version's headline and paragraphs, with the index text the parser made."""
-        article, tokens = parsed.article, parsed.index_texts
+        tokens = fts.unpack_index_texts(article.index)
         texts = [(0, TITLE_KIND, article.title, tokens["articles"][0][0])]
-        texts += [(p.position, p.kind, p.text, t[0]) for p, t in zip(article.body.paragraphs, tokens["paragraphs"])]
-        self._queue(version_id, ids.article_id(article), texts)
+        texts += [(position, kind, text, t[0])
+                  for (_, position, kind, text, _), t in zip(article.paragraphs, tokens["paragraphs"])]
+        self._queue(version_id, article.id, texts)
 
     def keep_shown(self, article_id: int, version_id: int, paragraphs_where: tuple[str, list] | None = None) -> None:
         """Copy the text of the version shown (in articles and paragraphs) unless it is kept already;

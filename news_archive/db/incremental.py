@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from .buffer import chunks
 from .ids import version_id
-from .parsed import Parsed
+from .parsed import Record
 from .save import Saver
 
 
@@ -45,13 +45,12 @@ class IncrementalBuild:
                         self.saver.articles.delete(aid)
                     shown.show(aid, shown.newest_remaining(aid))
 
-    def note_unchanged(self, parsed: Parsed) -> None:
+    def note_unchanged(self, record: Record) -> None:
         """A file whose time moved but whose bytes did not: remember the time, so it is not read again."""
-        self.db.execute("update versions set file_mtime_ns = ? where id = ?",
-                        [parsed.source.mtime_ns, version_id(parsed.source.name)])
+        self.db.execute("update versions set file_mtime_ns = ? where id = ?", [record.mtime_ns, record.version_id])
 
-    def show_remaining(self, read_again: Callable[[str], Parsed]) -> None:
+    def show_remaining(self, read_again: Callable[[str], Record]) -> None:
         """Insert the rows of each fallback version (its file unchanged, so not parsed by this build)."""
         for aid, source_file in self.saver.shown.unloaded():
-            self.saver.articles.insert(read_again(source_file))
+            self.saver.articles.insert(read_again(source_file).article)
             self.saver.shown.of(aid).loaded = True

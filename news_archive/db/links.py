@@ -31,9 +31,9 @@ class LinkTargets:
         self.pending: list[tuple[int, int]] = []
         self.created = False
 
-    def add(self, first_link_id: int, targets: list[tuple[str | None, int | None]]) -> None:
-        """The targets of one article's links, whose ids run from first_link_id."""
-        self.pending.extend((first_link_id + i, target) for i, (_, target) in enumerate(targets) if target is not None)
+    def add(self, first_link_id: int, targets: list[tuple[int, int]]) -> None:
+        """The targets of one article's links, (index among them, target id); their ids run from first_link_id."""
+        self.pending.extend((first_link_id + i, target) for i, target in targets)
         if len(self.pending) >= self.batch_size:
             self.flush()
 

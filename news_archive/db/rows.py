@@ -1,68 +1,68 @@
-"""The rows a parsed file becomes (articles, paragraphs, figures, links, authors, places, versions, errors), as tuples in schema.COLUMNS order, and those of outlets and gazetteer places."""
+"""The rows a parsed file becomes (articles, paragraphs, figures, links, authors, places, versions, errors), as tuples in schema.COLUMNS order, and those of outlets and gazetteer places.
+
+record() runs in the parser process: it shapes every row of a file but the dense ids, which the
+writer adds (news_archive.db.articles), so the writer does no per-row work beyond that.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 
-from ..parse.model import Article, Body
-from ..parse.outlets import OUTLETS, Outlet
+from ..parse.model import Article
+from ..parse.outlets import OUTLETS, Outlet, outlet_for
+from ..parse.urls import domain_of
 from ..places import Mention, gazetteer
-from .ids import article_id, author_id, build_error_id
-from .parsed import Parsed
+from . import fts
+from .ids import article_id, author_id, build_error_id, version_id
+from .parsed import ArticleRecord, Parsed, Record
 
 
-def article_row(article: Article, *, source_file: str, authors: Sequence[str], mentions: Sequence[Mention]) -> tuple:
-    """The articles row; version_count is counted when the build ends (other versions may follow)."""
-    body = article.body
-    named = [gazetteer.places()[m.place_id] for m in mentions]
-    countries = dict.fromkeys(c.name for p in named if (c := gazetteer.country_of(p)))
-    return (
-        article_id(article), article.title, article.url, article.outlet_id, article.section, article.published,
-        article.published_from, int(article.published[:4]) if article.published else None, article.feed_time,
-        article.byline, json.dumps(list(authors), ensure_ascii=False), article.language, article.script,
-        article.lead, len(body.paragraphs), len(body.figures), len(body.links),
-        sum(len(p.text) for p in body.paragraphs), article.english_url, article.credits, source_file, None,
-        json.dumps([p.name for p in named], ensure_ascii=False), json.dumps(list(countries), ensure_ascii=False),
+def record(parsed: Parsed) -> Record:
+    """What the writer saves of a parsed file."""
+    vid, article = version_id(parsed.source.name), parsed.article
+    problems = parsed.problems() if not parsed.unchanged else []
+    shaped = article_record(parsed) if article else None
+    version = (vid, shaped.id if shaped else None, parsed.source.name, article.feed_time if article else None,
+               parsed.sha256, parsed.size_bytes, parsed.source.mtime_ns, 0, parsed.text_hash, None)
+    errors = [(build_error_id(file, message), file, level, message) for file, level, message in problems]
+    return Record(parsed.source.name, parsed.source.mtime_ns, vid, version, problems, errors, shaped,
+                  parsed.unchanged)
+
+
+def article_record(parsed: Parsed) -> ArticleRecord:
+    """The article's row (version_count is counted when the build ends) and its child rows."""
+    article, body, aid = parsed.article, parsed.article.body, article_id(parsed.article)
+    names = tuple(author.name for author in article.authors)
+    head, tail = _article_columns(article, aid, parsed.source.name, parsed.places)
+    index_of = {p.position: i for i, p in enumerate(body.paragraphs)}
+    return ArticleRecord(
+        aid, article.title, article.feed_time, outlet_for(article.url, article.outlet_name), domain_of(article.url),
+        head, names, json.dumps(list(names), ensure_ascii=False), tail,
+        [(aid, p.position, p.kind, p.text, p.html) for p in body.paragraphs],
+        [(aid, f.position, f.image_url, f.proxied_url, f.alt, f.caption, f.credit) for f in body.figures],
+        [(index_of.get(link.paragraph_position), link.position, link.href, link.text, link.title, domain)
+         for link, (domain, _) in zip(body.links, parsed.link_targets)],
+        [(i, target) for i, (_, target) in enumerate(parsed.link_targets) if target is not None],
+        [(aid, author_id(author.name), author.position) for author in article.authors],
+        [(aid, m.place_id, m.count, m.first_position) for m in parsed.places],
+        fts.pack_index_texts(parsed.index_texts),
     )
 
 
-# The rows of an article's child tables, their dense ids counted from ``first`` (news_archive.db.articles
-# hands them out).
-
-def paragraph_rows(first: int, aid: int, body: Body) -> list[tuple]:
-    return [(first + i, aid, p.position, p.kind, p.text, p.html) for i, p in enumerate(body.paragraphs)]
-
-
-def figure_rows(first: int, aid: int, body: Body) -> list[tuple]:
-    return [(first + i, aid, f.position, f.image_url, f.proxied_url, f.alt, f.caption, f.credit)
-            for i, f in enumerate(body.figures)]
-
-
-def link_rows(first: int, aid: int, parsed: Parsed, paragraph_ids: dict[int, int]) -> list[tuple]:
-    """target_article_id is set when the build ends, once every archived article is in."""
-    return [(first + i, aid, paragraph_ids.get(link.paragraph_position), link.position, link.href, link.text,
-             link.title, domain, None)
-            for i, (link, (domain, _)) in enumerate(zip(parsed.article.body.links, parsed.link_targets))]
-
-
-def article_author_rows(first: int, aid: int, article: Article) -> list[tuple]:
-    return [(first + i, aid, author_id(author.name), author.position) for i, author in enumerate(article.authors)]
-
-
-def article_place_rows(first: int, aid: int, mentions: Sequence[Mention]) -> list[tuple]:
-    return [(first + i, aid, m.place_id, m.count, m.first_position) for i, m in enumerate(mentions)]
-
-
-def version_row(parsed: Parsed, vid: int, aid: int | None) -> tuple:
-    """is_current and text_version_id are settled when the build ends."""
-    article = parsed.article
-    return (vid, aid, parsed.source.name, article.feed_time if article else None, parsed.sha256, parsed.size_bytes,
-            parsed.source.mtime_ns, 0, parsed.text_hash, None)
-
-
-def build_error_rows(parsed: Parsed) -> list[tuple]:
-    return [(build_error_id(file, message), file, level, message) for file, level, message in parsed.problems()]
+def _article_columns(article: Article, aid: int, source_file: str, mentions: Sequence[Mention]) -> tuple[tuple, tuple]:
+    """The articles row's columns before authors and after it."""
+    body = article.body
+    named = [gazetteer.places()[m.place_id] for m in mentions]
+    countries = dict.fromkeys(c.name for p in named if (c := gazetteer.country_of(p)))
+    head = (aid, article.title, article.url, article.outlet_id, article.section, article.published,
+            article.published_from, int(article.published[:4]) if article.published else None, article.feed_time,
+            article.byline)
+    tail = (article.language, article.script, article.lead, len(body.paragraphs), len(body.figures),
+            len(body.links), sum(len(p.text) for p in body.paragraphs), article.english_url, article.credits,
+            source_file, None, json.dumps([p.name for p in named], ensure_ascii=False),
+            json.dumps(list(countries), ensure_ascii=False))
+    return head, tail
 
 
 def outlet_rows(used: Iterable[Outlet]) -> list[dict]:

@@ -17,9 +17,9 @@ from .articles import ArticleRows
 from .authors import AuthorSpellings
 from .buffer import RowBuffer
 from .history import VersionHistory
-from .ids import article_id, version_id
+from .ids import version_id
 from .links import LinkTargets
-from .parsed import Parsed
+from .parsed import Record
 from .versions import Shown, ShownVersions, recency
 
 # Counts that depend on the whole archive, refreshed at the end of every build (a few ms each:
@@ -42,45 +42,45 @@ def create(db: sqlite_utils.Database) -> None:
 
 
 class Saver:
-    def __init__(self, db: sqlite_utils.Database, *, fresh: bool, index: Callable[[str, list], object] | None = None):
-        """``index`` runs the search index's statements instead of ``db`` (a full build's index process)."""
+    def __init__(self, db: sqlite_utils.Database, *, fresh: bool, index=None):
+        """``index`` runs the search index's statements instead of ``db`` (a full build's index
+        process: called as executemany, and its articles() given packed articles)."""
         self.db = db
         self.buffer = RowBuffer(db)
-        self.search = fts.SearchIndexBuffer(db, index)
+        self.search = fts.SearchIndexBuffer(db, index, index.articles if index else None)
         self.links = LinkTargets(db)
         self.authors = AuthorSpellings(db)
         self.articles = ArticleRows(db, self.buffer, self.search, self.authors, self.links, fresh=fresh)
         self.shown = ShownVersions(db, self.buffer, fresh=fresh)
         self.history = VersionHistory(db, self.buffer, self.search, fresh=fresh)
 
-    def save_file(self, parsed: Parsed) -> None:
+    def save_file(self, record: Record) -> None:
         """A file this build parsed: its version and problems; its article replaces the one shown if it
         is the newest version."""
-        vid = version_id(parsed.source.name)
-        article = parsed.article
-        aid = article_id(article) if article else None
+        vid, article = record.version_id, record.article
         if article:
-            key = recency(article.feed_time, parsed.source.name)
+            aid = article.id
+            key = recency(article.feed_time, record.name)
             shown = self.shown.of(aid)
             if shown is not None:  # another version exists: this one's text may be an edit of it
-                self.history.keep(parsed, vid)
+                self.history.keep(article, vid)
             if shown is None or key > shown.key:
                 if shown is not None and shown.loaded:
                     self.history.keep_shown(aid, shown.version_id, self.articles.where(aid)["paragraphs"])
                     self.articles.delete(aid)
-                self.articles.insert(parsed)
-                self.shown.show(aid, Shown(key, vid, parsed.source.name, loaded=True))
+                self.articles.insert(article)
+                self.shown.show(aid, Shown(key, vid, record.name, loaded=True))
             self.shown.touched.add(aid)
-        self.buffer.add("versions", [rows.version_row(parsed, vid, aid)])
-        self.buffer.add("build_errors", rows.build_error_rows(parsed))
+        self.buffer.add("versions", [record.version])
+        self.buffer.add("build_errors", record.build_errors)
 
-    def finish(self, *, full: bool, read_again: Callable[[str], Parsed]) -> None:
+    def finish(self, *, full: bool, read_again: Callable[[str], Record]) -> None:
         """Once every file is saved: read again the earlier versions whose text must be kept (named by
         the version history), then settle versions, changes, links, authors and counts, and (full
         build) make the indexes and merge the search index."""
         self.articles.drop_deleted()
         for _, source_file in self.history.plan(self.shown.touched, self.shown.of_touched()):
-            self.history.keep(read_again(source_file), version_id(source_file))
+            self.history.keep(read_again(source_file).article, version_id(source_file))
         self.buffer.flush()
         self.search.flush()
         self.authors.save()
