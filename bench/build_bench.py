@@ -31,6 +31,7 @@ Targets are printed next to the numbers, not asserted. A build whose process tre
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -64,8 +65,9 @@ def _layout():
         from news_archive.build import run as build_mod
         from news_archive.db import buffer, fts, save, schema
 
-        def insert_one(self, table, row):  # rows are tuples
-            self.db.execute(buffer.insert_sql(table), row)
+        def insert_one(self, table, row):  # rows are tuples; each insert() is committed as it returns
+            self.db[table].insert(dict(zip(buffer.INSERTED[table], row)))
+            self.db.conn.commit()  # sqlite-utils 4 no longer commits it inside the build's transaction
         return build_mod, schema, buffer.RowBuffer, fts, save.Saver, insert_one
     except ImportError:
         from news_archive import build as build_mod, fts, store, writer
@@ -77,14 +79,14 @@ def _layout():
 
 def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
     """Run one build (kind: ours, baseline or baseline-pragmas); print a JSON line for the parent."""
-    from news_archive.parse import html_body
-
     build_mod, schema, row_buffer, fts, saver, insert_one = _layout()
     if kind == "baseline":  # SQLite's defaults: a rollback journal, and each commit synced to disk
         schema.BUILD_PRAGMAS = ()
     if kind.startswith("baseline"):
         # The naive builder: Python's html.parser (bs4's fallback) and one insert() per row, which
         # sqlite-utils commits as it returns.
+        from news_archive.parse import html_body  # (imported here: an older commit's tree has no parse/)
+
         real_soup = html_body.BeautifulSoup
         html_body.BeautifulSoup = lambda markup, features=None, *a, **k: real_soup(markup, "html.parser", *a, **k)
 
@@ -95,14 +97,13 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
                     insert_one(self, name, row)
         row_buffer.flush = rows_one_by_one
 
-        def index_one_by_one(self, table=None):
-            for name in [table] if table else list(self.pending):
-                rows, self.pending[name] = self.pending[name], []
-                fts_table, columns = fts.ALL_SEARCH_TABLES[name]
-                for row in rows:
-                    self.db.execute(f"insert into [{fts_table}] (rowid, {', '.join(columns)}) "
-                                    f"values (?{', ?' * len(columns)})", row)
-        fts.SearchIndexBuffer.flush = index_one_by_one
+        # ... and its search index by one INSERT per row too, in the writing process (no index process).
+        real_init = fts.SearchIndexBuffer.__init__
+
+        def index_one_by_one(self, db, *args, **kwargs):
+            real_init(self, db, lambda sql, rows: [db.execute(sql, row) for row in rows])
+        fts.SearchIndexBuffer.__init__ = index_one_by_one
+        build_mod.index_process = lambda path: contextlib.nullcontext()
 
     finish = {"seconds": 0.0}
     original_finish = saver.finish
