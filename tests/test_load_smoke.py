@@ -1,4 +1,4 @@
-"""A short run of bench/load_test.py: 10 connections for 5 s against one process, then two workers, and no errors."""
+"""A short run of bench/load_test.py: 10 connections for 2 s against one process, then two workers, and no errors."""
 
 import re
 import subprocess
@@ -10,7 +10,7 @@ from db_fixtures import ROOT
 def test_load_smoke(archive_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "load_test.py"), "--db", str(archive_path),
-         "--seconds", "5", "--connections", "10", "--workers", "2"],
+         "--seconds", "2", "--connections", "10", "--workers", "2"],
         capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, result.stderr
