@@ -6,7 +6,7 @@ import sys
 from db_fixtures import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from page_bench import pages  # noqa: E402
+from page_bench import main, pages  # noqa: E402
 
 
 def run_bench(*args):
@@ -17,7 +17,7 @@ def run_bench(*args):
 
 
 def test_page_bench(archive_path):
-    out = run_bench("--db", str(archive_path), "--reps", "2", "--baseline-reps", "1")
+    out = run_bench("--db", str(archive_path), "--reps", "1", "--baseline-reps", "1")
     assert "FAILED" not in out and "HTTP " not in out, out
     table = out[out.index("| page |"):]
     for page in pages():
@@ -26,5 +26,6 @@ def test_page_bench(archive_path):
     assert len(ratios) == sum(1 for page in pages() if page.baseline), table
 
 
-def test_missing_database_skips(tmp_path):
-    assert run_bench("--db", str(tmp_path / "archive.db")).startswith("SKIP: ")
+def test_missing_database_skips(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "archive.db")]) == 0
+    assert capsys.readouterr().out.startswith("SKIP: ")

@@ -8,7 +8,7 @@ from db_fixtures import ROOT
 
 BENCH = ROOT / "bench" / "research_bench.py"
 sys.path.insert(0, str(ROOT / "bench"))
-from research_bench import pages  # noqa: E402
+from research_bench import main, pages  # noqa: E402
 
 
 def run_bench(*args):
@@ -37,5 +37,6 @@ def test_research_bench(archive_path):
     assert "process RSS after the run" in out, out
 
 
-def test_missing_database_skips(tmp_path):
-    assert run_bench("--db", str(tmp_path / "archive.db")).startswith("SKIP: ")
+def test_missing_database_skips(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "archive.db")]) == 0
+    assert capsys.readouterr().out.startswith("SKIP: ")
