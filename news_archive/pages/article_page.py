@@ -133,8 +133,8 @@ def _first_match_in_title(title_html: Markup, page_blocks: list[dict]) -> Markup
 
 def paragraph_html(paragraph: dict, base_url: str | None) -> Markup:
     """The stored markup, sanitized; a plain-text paragraph (no markup stored) escaped, line breaks kept."""
-    if paragraph["html"] is None:
-        return Markup("<br>").join(escape(line) for line in paragraph["text"].split("\n"))
+    if paragraph["html"] is None:  # escape() leaves line breaks as they are
+        return Markup(str(escape(paragraph["text"])).replace("\n", "<br>"))
     return clean_html(paragraph["html"], base_url)
 
 
