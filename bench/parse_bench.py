@@ -15,7 +15,14 @@ stages are timed, in CPU time, by wrapping the functions that do them in every l
 - article: the rest of ``parse_article`` (authors, dates, language, outlet);
 - normalisation: ``normalize`` wherever it is called (the place matcher's and the search index's);
 - places: the rest of ``article_places`` (finding the gazetteer's names, the segmenter);
-- index text and rest: the rest of ``parse_file`` (index tokens, text hash, link targets, sha256).
+- rows for the writer: ``record`` (news_archive.db.rows: the tuples the writer saves), where the tree has it;
+- pickling: the chunk's results pickled as the pool sends them to the writer;
+- index text and rest: the rest (index tokens, text hash, link targets, sha256, garbage collection).
+
+The whole is each file's work in a parser process, as the tree's pool runs it: its chunk function
+(``parse_chunk``, or ``parse_file`` per file before it) and the pickling of what it returns, in a
+process set up by the tree's own pool initializer (``start_parser``: garbage collection as the
+build's parser processes have it), after a first chunk that loads the gazetteer and the rest.
 
 --base is a checkout of an earlier commit (``git worktree add /tmp/dump/base ff177d8``). The machine
 is shared, and other processes slow a run by 30 % and more from one minute to the next, so the two
@@ -28,9 +35,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +52,9 @@ STAGES = [
     ("article", "parse_article"),
     ("normalisation", "normalize"),
     ("places", "article_places"),
-    ("index text and rest", "parse_file"),
+    ("rows for the writer", "record"),
+    ("pickling", None),
+    ("index text and rest", None),
 ]
 
 
@@ -84,12 +95,12 @@ def _install(clock: _Clock) -> None:
     originals = {"BeautifulSoup": bs4.BeautifulSoup}
     modules = [m for name, m in list(sys.modules.items()) if name.startswith("news_archive") and m]
     for _, name in STAGES:
-        for module in modules:
+        for module in modules if name else ():
             value = vars(module).get(name)
             if value is not None and callable(value):
                 originals.setdefault(name, value)
     for stage, name in STAGES:
-        if name not in originals:
+        if name is None or name not in originals:
             continue
         wrapped = clock.wrap(stage, originals[name])
         for module in modules:
@@ -106,20 +117,27 @@ def child(tree: str) -> None:
 
     parse_file, source_file = build_worker()
     assert Path(news_archive.__file__).resolve().is_relative_to(Path(tree).resolve()), news_archive.__file__
+    worker = sys.modules[parse_file.__module__]
+    if hasattr(worker, "start_parser"):
+        worker.start_parser(os.getppid())
+    chunk = getattr(worker, "parse_chunk", None) or (lambda tasks: [parse_file(*task) for task in tasks])
     warm = True  # the first chunk also loads the gazetteer, OpenCC and the segmenter's dictionary
     clock = _Clock()
     for line in sys.stdin:
-        sources = [source_file(path, path) for path in json.loads(line)]
+        tasks = [(source_file(path, path), None) for path in json.loads(line)]
         if warm:
-            parse_file(sources[0])
+            chunk(tasks[:1])
             _install(clock)
-            parse_file = clock.wrap("index text and rest", parse_file)
             warm = False
         clock.totals = {}
         start = time.process_time()
-        for source in sources:
-            parse_file(source)
-        print(json.dumps({"total": time.process_time() - start, "stages": clock.totals}), flush=True)
+        results = chunk(tasks)
+        pickled = time.process_time()
+        ForkingPickler.dumps(results)
+        end = time.process_time()
+        stages = {**clock.totals, "pickling": end - pickled}
+        stages["index text and rest"] = end - start - sum(stages.values())
+        print(json.dumps({"total": end - start, "stages": stages}), flush=True)
 
 
 # ---------------------------------------------------------------- parent
@@ -194,7 +212,7 @@ def main() -> None:
     names = list(trees)
     print(f"{'stage':<22}" + "".join(f"{n:>10}" for n in names) + ("     ratio" if len(names) == 2 else ""))
     rows = [(stage, [summary[n]["stages"][stage] for n in names]) for stage, _ in STAGES]
-    rows.append(("total (parse_file)", [summary[n]["total"] for n in names]))
+    rows.append(("total (a parser's work)", [summary[n]["total"] for n in names]))
     for stage, values in rows:
         ratio = f"{values[0] / values[1]:>9.2f}x" if len(values) == 2 and values[1] else ""
         print(f"{stage:<22}" + "".join(f"{v:>10.3f}" for v in values) + ratio)
