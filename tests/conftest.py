@@ -1,12 +1,14 @@
-"""Fixtures shared by every test module: seed files parsed on demand, and the archive built from
-seeds/ once per test session (defined in db_fixtures; made available here so no module builds its own)."""
+"""Fixtures shared by every test module: seed files parsed on demand; the archive built from seeds/,
+a news.db built by build_db.py, a browser and servers of both, each once per test session (defined in
+db_fixtures and servers; made available here so no module builds or starts its own)."""
 
 import glob
 from pathlib import Path
 
 import pytest
 
-from db_fixtures import archive_db, archive_path  # noqa: F401
+from db_fixtures import archive_db, archive_path, news_db  # noqa: F401
+from servers import archive_server, browser, news_server  # noqa: F401
 
 from news_archive.parse.article import parse_article
 
@@ -23,15 +25,6 @@ def seed():
         return parse_article(matches[0].read_bytes())
 
     return parse
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian chromium, one per module that drives it (skips without it or playwright)."""
-    from servers import chromium, require_browser
-
-    with chromium(require_browser()) as browser:
-        yield browser
 
 
 # Whole modules that drive a browser, serve under load, benchmark, fuzz or kill builds: `make test` and CI

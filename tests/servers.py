@@ -1,5 +1,6 @@
 """A real `datasette serve -i` process (or several workers) on 127.0.0.1 and Debian's chromium to look
-at it (browser, serving-safety, load and worker tests)."""
+at it (browser, serving-safety, load and worker tests); the browser and the servers of the session's
+databases start once per session (and xdist worker), for every module that uses them."""
 
 import contextlib
 import socket
@@ -114,3 +115,27 @@ def local_page(browser, base: str, width: int = 1280, height: int = 900, **optio
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium (skips without it or playwright)."""
+    with chromium(require_browser()) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def archive_server(archive_path):
+    """The base URL of `datasette serve -i` on the session's archive.db."""
+    with datasette_serve(archive_path) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def news_server(news_db):
+    """The base URL of news.db served as `make serve` serves archive.db: its counts, the Makefile's settings."""
+    from db_fixtures import SERVE_SETTINGS
+
+    db, counts = news_db
+    with datasette_serve(db, "--inspect-file", str(counts), *SERVE_SETTINGS) as base:
+        yield base

@@ -1,27 +1,22 @@
 """An edited article and its changes in a real browser: `datasette serve -i` on a database built from
-seeds/versions/ (named news.db: any archive file name gets the pages) and headless Chromium.
+seeds/ (named news.db: any archive file name gets the pages) and headless Chromium.
 
 Screenshots of each page go to the test's tmp_path (printed; --basetemp keeps them). Skips without
 /usr/bin/chromium or the playwright package (no `playwright install`: the system Chromium is used).
 """
 
 import pytest
-from db_fixtures import SEEDS
-from servers import datasette_serve, local_page, require_browser
+from servers import local_page, require_browser
 
-from news_archive.build import build
 from news_archive.ids import stable_id
 
 require_browser()  # skips the module without chromium or playwright
 TRUMP = "https://www.bbc.com/zhongwen/simp/world-54382923"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("changes") / "news.db"
-    build([SEEDS / "versions"], db)
-    with datasette_serve(db) as base:
-        yield base
+@pytest.fixture
+def server(news_server):
+    return news_server
 
 
 def test_from_an_edited_article_to_its_change_and_a_comparison(browser, server, tmp_path):

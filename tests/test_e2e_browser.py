@@ -12,7 +12,7 @@ import sqlite3
 import httpx
 import pytest
 
-from servers import chromium, datasette_serve, local_only, require_browser
+from servers import local_page, require_browser
 
 SEED_TITLE = "中美重回谈判桌，但言辞分歧凸显双边关系脆弱性"
 TERM = "王毅"
@@ -21,20 +21,17 @@ FACET = "year"
 MATCHES = f"""select id, {FACET} from articles where title like '%王毅%'
              or id in (select article_id from paragraphs where text like '%王毅%')"""
 
-sync_api = require_browser()
-
-
-@pytest.fixture(scope="module")
-def server(archive_path):
-    with datasette_serve(archive_path) as base:
-        yield base
+require_browser()  # skips the module without chromium or playwright
 
 
 @pytest.fixture
-def page(server):
-    with chromium(sync_api) as browser:
-        page = browser.new_page()
-        local_only(page, server)
+def server(archive_server):
+    return archive_server
+
+
+@pytest.fixture
+def page(browser, server):
+    with local_page(browser, server) as page:
         yield page
 
 

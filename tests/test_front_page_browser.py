@@ -8,17 +8,16 @@ import urllib.parse
 
 import pytest
 
-from servers import datasette_serve, local_page, require_browser
+from servers import local_page, require_browser
 
 from news_archive.research.overview import month_range
 
 require_browser()  # skips the module without chromium or playwright
 
 
-@pytest.fixture(scope="module")
-def server(archive_path):
-    with datasette_serve(archive_path) as base:
-        yield base
+@pytest.fixture
+def server(archive_server):
+    return archive_server
 
 
 @pytest.fixture(scope="module")

@@ -1,32 +1,17 @@
-"""The place map in a real browser: a `datasette serve` process and headless Chromium (Playwright).
+"""The place map of seeds/ in a real browser: a `datasette serve` process and headless Chromium (Playwright).
 
 Skips without /usr/bin/chromium or the playwright package. Map tiles come from OpenStreetMap, which a
 test cannot reach: requests leaving the test server are refused, and the markers must draw anyway.
 """
 
+from servers import local_page, require_browser
 
-import pytest
-from db_fixtures import SEED_FILE, SEEDS
-from servers import chromium, datasette_serve, local_only, require_browser
-
-from news_archive.build import build
+require_browser()  # skips the module without chromium or playwright
 
 
-sync_api = require_browser()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("map") / "archive.db"
-    build([SEEDS / SEED_FILE, SEEDS / "rfi", SEEDS / "voa"], db)
-    with datasette_serve(db) as base:
-        yield base
-
-
-def test_map_page_draws_clustered_markers(server, tmp_path):
-    with chromium(sync_api) as browser:
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        local_only(page, server)
+def test_map_page_draws_clustered_markers(browser, archive_server, tmp_path):
+    server = archive_server
+    with local_page(browser, server, width=1200) as page:
         page.goto(server + "/archive/article_place_map")
         page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
         markers = page.locator(".leaflet-marker-icon, .marker-cluster").count()

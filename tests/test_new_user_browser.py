@@ -10,44 +10,35 @@ them). Skips without /usr/bin/chromium or the playwright package.
 import csv
 import io
 import re
-import subprocess
-import sys
 
 import httpx
 import pytest
 from datasette.version import __version__
-from db_fixtures import ROOT, SEEDS
-from servers import chromium, datasette_serve, local_page, require_browser
+from servers import local_page, require_browser
 
-SERVE_SETTINGS = re.findall(r"--setting (\S+) (\S+)", (ROOT / "Makefile").read_text())
 TERM = "拜登"
 
-sync_api = require_browser()
+require_browser()  # skips the module without chromium or playwright
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("new-user")
-    db, counts = folder / "news.db", folder / "counts.json"
-    subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-o", str(db), "-q"], check=True)
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(counts)], check=True)
-    settings = [arg for name, value in SERVE_SETTINGS for arg in ("--setting", name, value)]
-    with datasette_serve(db, "--inspect-file", str(counts), *settings) as base:
-        yield base
+@pytest.fixture
+def server(news_server):
+    """news.db, built and served as the README says (db_fixtures.news_db, servers.news_server)."""
+    return news_server
 
 
 def _rows_shown(page) -> int:
     return page.locator("table.rows-and-columns tbody tr").count()
 
 
-def test_a_new_users_walk_through_the_archive(server, tmp_path):
+def test_a_new_users_walk_through_the_archive(browser, server, tmp_path):
     shots = []
 
     def shot(page, name):
         shots.append(tmp_path / f"{len(shots) + 1}-{name}.png")
         page.screenshot(path=str(shots[-1]))
 
-    with chromium(sync_api) as browser, local_page(browser, server) as page:
+    with local_page(browser, server) as page:
         page.goto(server + "/")
         assert page.locator("h1").first.inner_text() == "Chinese-language news archive"
         overview = page.locator('section.archive-overview[data-database="news"]')

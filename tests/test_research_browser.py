@@ -10,17 +10,16 @@ import urllib.request
 
 import pytest
 
-from servers import chromium, datasette_serve, local_page, require_browser
+from servers import local_page, require_browser
 from test_research_search import Scan
 
-sync_api = require_browser()
+require_browser()  # skips the module without chromium or playwright
 WORD = "美国"
 
 
-@pytest.fixture(scope="module")
-def server(archive_path):
-    with datasette_serve(archive_path) as base:
-        yield base
+@pytest.fixture
+def server(archive_server):
+    return archive_server
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +27,12 @@ def scan(archive_db):
     return Scan(archive_db)
 
 
-def test_search_filter_page_open_and_download(server, scan, tmp_path):
+def test_search_filter_page_open_and_download(browser, server, scan, tmp_path):
     want_all = scan.matching(WORD)
     outlet, year = "nyt", "2020"
     want = scan.matching(WORD, {"outlet": [outlet], "from": f"{year}-01-01", "to": f"{year}-12-31"})
     assert len(want) > 20, "the filtered search needs a second page"
-    with chromium(sync_api) as browser, local_page(browser, server, accept_downloads=True) as page:
+    with local_page(browser, server, accept_downloads=True) as page:
         page.goto(server + "/", wait_until="load")
         page.screenshot(path=str(tmp_path / "front-page.png"), full_page=True)
         page.fill("input[name=q]", WORD)
