@@ -1,5 +1,8 @@
 """Several worker processes (news_archive.pages.serve) serve what one `datasette serve` serves, each of
-them answers requests, and none outlives its supervisor, stopped or killed."""
+them answers requests, a dead one is replaced, and none outlives its supervisor, stopped or killed.
+
+Each supervisor started costs a few seconds of CPU (three Pythons importing Datasette): one serves the
+checks of a running server in turn, ending with its SIGTERM; another is killed."""
 
 import http.client
 import json
@@ -13,12 +16,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from datasette.app import Datasette
-from db_fixtures import ROOT
+from db_fixtures import SERVE_SETTINGS as SETTINGS
 from servers import free_port, running, server_command
 
-SETTINGS = [arg for pair in re.findall(r"--setting (\S+) (\S+)", (ROOT / "Makefile").read_text())
-            for arg in ("--setting", *pair)]
+from news_archive.pages import serve
 SECRET = "the same secret on every worker"
 WORKERS = 2
 JSON_PAGES = ["/-/settings.json", "/-/plugins.json", "/-/versions.json", "/-/databases.json",
@@ -95,69 +98,71 @@ def _worker_of(connection: http.client.HTTPConnection, port: int, workers: set[i
     raise AssertionError(f"no worker holds the connection from port {client_port}")
 
 
-def test_workers_serve_what_datasette_serve_serves(archive_path, arguments):
+def test_workers_serve_what_datasette_serve_serves_and_keep_going(archive_path, arguments):
+    """The same pages as `datasette serve`, from every worker; then a worker that dies is replaced,
+    a second server on the port is refused, and SIGTERM takes every worker with the supervisor."""
     single, multi = free_port(), free_port()
-    with running(server_command(archive_path, single, *arguments), single), \
-            running(server_command(archive_path, multi, *arguments, workers=WORKERS), multi, WORKERS) as supervisor:
-        for path in JSON_PAGES + HTML_PAGES:
-            (status, one), (status_multi, many) = _get(single, path), _get(multi, path)
-            assert status == status_multi == 200, path
-            assert _comparable(path, multi, many) == _comparable(path, single, one), path
+    with running(server_command(archive_path, multi, *arguments, workers=WORKERS), multi, WORKERS) as supervisor:
+        with running(server_command(archive_path, single, *arguments), single):
+            for path in JSON_PAGES + HTML_PAGES:
+                (status, one), (status_multi, many) = _get(single, path), _get(multi, path)
+                assert status == status_multi == 200, path
+                assert _comparable(path, multi, many) == _comparable(path, single, one), path
+        _every_worker_answers_with_the_one_secret(multi, supervisor.pid)
+        _a_worker_that_dies_is_replaced(multi, supervisor.pid)
+        result = subprocess.run(server_command(archive_path, multi, *arguments, workers=WORKERS),
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{multi}" in result.stderr, result.stderr
+        _no_worker_outlives(supervisor, signal.SIGTERM)
 
-        # Requests reach every worker, and each signs with the one secret: an actor cookie holds on all.
-        cookie = Datasette(secret=SECRET).sign({"a": {"id": "reader"}}, "actor")
-        workers, served = _below(supervisor.pid), {}
-        connections = [http.client.HTTPConnection("127.0.0.1", multi, timeout=30) for _ in range(12)]
-        for connection in connections:
-            status, body = _get(multi, "/-/actor.json", connection, Cookie=f"ds_actor={cookie}")
-            assert status == 200 and json.loads(body)["actor"] == {"id": "reader"}
-            worker = _worker_of(connection, multi, workers)
-            served[worker] = served.get(worker, 0) + 1
-        for connection in connections:
-            connection.close()
+
+def _every_worker_answers_with_the_one_secret(port: int, supervisor: int) -> None:
+    """Requests reach every worker, and each signs with the one secret: an actor cookie holds on all."""
+    cookie = Datasette(secret=SECRET).sign({"a": {"id": "reader"}}, "actor")
+    workers, served = _below(supervisor), {}
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(12)]
+    for connection in connections:
+        status, body = _get(port, "/-/actor.json", connection, Cookie=f"ds_actor={cookie}")
+        assert status == 200 and json.loads(body)["actor"] == {"id": "reader"}
+        worker = _worker_of(connection, port, workers)
+        served[worker] = served.get(worker, 0) + 1
+    for connection in connections:
+        connection.close()
     assert len(served) == WORKERS, served
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_no_worker_outlives_its_supervisor(archive_path, arguments, stop):
+def _no_worker_outlives(supervisor: subprocess.Popen, stop: signal.Signals) -> None:
+    below = _below(supervisor.pid)
+    assert len(below) >= WORKERS
+    os.kill(supervisor.pid, stop)
+    supervisor.wait(10)
+    deadline = time.monotonic() + 5
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(below), f"still running {time.monotonic() - deadline + 5:.1f} s after {stop.name}"
+
+
+def test_no_worker_outlives_a_killed_supervisor(archive_path, arguments):
     port = free_port()
     with running(server_command(archive_path, port, *arguments, workers=WORKERS), port, WORKERS) as supervisor:
-        below = _below(supervisor.pid)
-        assert len(below) >= WORKERS
-        _get(port, "/archive/articles")
-        os.kill(supervisor.pid, stop)
-        supervisor.wait(10)
-        deadline = time.monotonic() + 5
-        while _alive(below) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(below), f"still running {time.monotonic() - deadline + 5:.1f} s after {stop.name}"
+        assert _get(port, "/archive/articles")[0] == 200
+        _no_worker_outlives(supervisor, signal.SIGKILL)
 
 
 def _workers(supervisor: int) -> set[int]:
     return {pid for pid in _alive(_below(supervisor)) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
 
 
-def test_a_worker_that_dies_is_replaced(archive_path, arguments):
-    port = free_port()
-    with running(server_command(archive_path, port, *arguments, workers=WORKERS), port, WORKERS) as supervisor:
-        workers = _workers(supervisor.pid)
-        assert len(workers) == WORKERS
-        victim = min(workers)
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while (victim in _workers(supervisor.pid) or len(_workers(supervisor.pid)) < WORKERS) \
-                and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert victim not in _workers(supervisor.pid) and len(_workers(supervisor.pid)) == WORKERS
-        assert all(_get(port, "/archive")[0] == 200 for _ in range(10))
-
-
-def test_a_port_in_use_is_refused_not_shared(archive_path, arguments):
-    port = free_port()
-    with running(server_command(archive_path, port, *arguments, workers=WORKERS), port, WORKERS):
-        result = subprocess.run(server_command(archive_path, port, *arguments, workers=WORKERS),
-                                capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr, result.stderr
+def _a_worker_that_dies_is_replaced(port: int, supervisor: int) -> None:
+    workers = _workers(supervisor)
+    assert len(workers) == WORKERS
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while (victim in _workers(supervisor) or len(_workers(supervisor)) < WORKERS) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert victim not in _workers(supervisor) and len(_workers(supervisor)) == WORKERS
+    assert all(_get(port, "/archive")[0] == 200 for _ in range(10))
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -168,8 +173,22 @@ def test_a_port_in_use_is_refused_not_shared(archive_path, arguments):
     (["--inspect-file", "missing.json"], "missing.json"),
     ([__file__], "file is not a database"),
 ])
-def test_bad_arguments_fail_before_any_worker_starts(archive_path, extra, message):
-    result = subprocess.run([sys.executable, "-m", "news_archive.pages.serve", "-i", str(archive_path), *extra],
+def test_bad_arguments_fail_before_any_worker_starts(archive_path, monkeypatch, extra, message):
+    """serve.main in this process (a Python with Datasette imported costs a second); starting workers fails the test."""
+    for name in (serve.ARGUMENTS, serve.PARENT, "DATASETTE_SECRET"):  # what main() sets once the arguments pass
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(serve, "supervise", _must_not_supervise)
+    result = CliRunner().invoke(serve.main, ["-i", str(archive_path), *extra])
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # click's message, not a traceback
+
+
+def _must_not_supervise(config, workers):
+    raise AssertionError("workers started")
+
+
+def test_bad_arguments_exit_the_process_with_a_message(archive_path):
+    result = subprocess.run([sys.executable, "-m", "news_archive.pages.serve", "-i", str(archive_path), __file__],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert result.returncode != 0 and "file is not a database" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
