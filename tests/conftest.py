@@ -1,6 +1,6 @@
 """Fixtures shared by every test module: seed files parsed on demand; the archive built from seeds/,
-a news.db built by build_db.py, a browser and servers of both, each once per test session (defined in
-db_fixtures and servers; made available here so no module builds or starts its own)."""
+a news.db built by build_db.py and servers of both, each once per test session, and a browser per
+module (defined in db_fixtures and servers; made available here so no module builds or starts its own)."""
 
 import glob
 from pathlib import Path

@@ -1,6 +1,6 @@
 """A real `datasette serve -i` process (or several workers) on 127.0.0.1 and Debian's chromium to look
-at it (browser, serving-safety, load and worker tests); the browser and the servers of the session's
-databases start once per session (and xdist worker), for every module that uses them."""
+at it (browser, serving-safety, load and worker tests); the servers of the session's databases start
+once per session (and xdist worker), for every module that uses them."""
 
 import contextlib
 import socket
@@ -117,9 +117,10 @@ def local_page(browser, base: str, width: int = 1280, height: int = 900, **optio
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian chromium (skips without it or playwright)."""
+    """Headless Debian chromium, one per module that drives it (skips without it or playwright). Not one
+    per session: while Playwright's sync API runs, asyncio.run() (Datasette's test client) cannot."""
     with chromium(require_browser()) as browser:
         yield browser
 
