@@ -17,6 +17,7 @@ from datasette_json import sql_path, table_data, table_url
 from test_search_oracle import draw_queries
 
 from news_archive.search import normalize, patterns
+from news_archive.search.terms import parse
 
 QUERY_COUNT = 200
 
@@ -49,16 +50,26 @@ class Scan:
                             " join places on places.id = article_places.place_id"):
             for name in (row["name"], (row["name_en"] or "").lower()):
                 self.places.setdefault(name, set()).add(row["article_id"])
+        self.joined = {aid: "\n".join(self.titles[aid] + [t for _, t in self.paragraphs[aid]]) for aid in self.articles}
+        self._matching = {}
 
     def matching(self, search, filters=None):
-        found = patterns(search)
-        if not found:
-            return set()
-        return {
-            aid for aid in self.articles
-            if self.passes(aid, filters or {})
-            and all(any(p.search(text) for text in self.titles[aid] + [t for _, t in self.paragraphs[aid]]) for p in found)
-        }
+        return {aid for aid in self.matching_all(search) if self.passes(aid, filters or {})}
+
+    def matching_all(self, search):
+        """The articles every pattern of the search matches somewhere in (title, lead or a paragraph),
+        scanned once per search for all the filters a test tries. A pattern holds its pieces as they are
+        (test_search_oracle.Oracle), so only articles whose texts hold every piece are scanned."""
+        if search not in self._matching:
+            found = patterns(search)
+            pieces = [piece.text for term in parse(search) for piece in term.pieces]
+            self._matching[search] = {
+                aid for aid in self.articles
+                if found and all(piece in self.joined[aid] for piece in pieces)
+                and all(any(p.search(text) for text in self.titles[aid] + [t for _, t in self.paragraphs[aid]])
+                        for p in found)
+            }
+        return self._matching[search]
 
     def paragraph_count(self, search, articles):
         found = patterns(search)
