@@ -10,9 +10,10 @@ from urllib.parse import urljoin
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 from db_fixtures import ROOT, SEED_FILE, SEED_URL, SEEDS
 
-from news_archive.build import BuildFailed, build
+from news_archive.build import BuildFailed, build, cli
 from news_archive.ids import stable_id
 from news_archive.parse.urls import canonical_url
 
@@ -308,8 +309,7 @@ def test_cli_summary_and_help(tmp_path):
         r" \(full build\)\n",
         result.stdout,
     )
-    help_text = subprocess.run([sys.executable, str(ROOT / "build_db.py"), "--help"],
-                               capture_output=True, text=True, check=True).stdout
+    help_text = CliRunner().invoke(cli.main, ["--help"]).output  # build_db.py's main(), in this process
     for option in ("--output", "--strict", "--jobs", "seeds/"):
         assert option in help_text
 
