@@ -28,7 +28,8 @@ def seed():
 
 
 # Whole modules that drive a browser, serve under load, benchmark, fuzz or kill builds: `make test` and CI
-# run them; `make test-fast` (pytest -m "not slow") leaves them out while a change is being made.
+# run them; `make test-fast` (pytest -m "not slow") leaves them out while a change is being made, and the
+# few tests marked @pytest.mark.slow in other modules (exhaustive checks of what faster ones sample).
 SLOW_MODULES = {
     "test_browser", "test_e2e_browser", "test_map_browser", "test_front_page_browser", "test_research_browser",
     "test_changes_browser", "test_new_user_browser", "test_load_smoke", "test_page_bench", "test_research_bench",

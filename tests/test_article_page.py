@@ -62,6 +62,7 @@ def test_paragraphs_and_figures_in_reading_order(seed_page, archive_db):
     assert len(expected) == 31 and [b.name for b in blocks].count("figure") == 3
 
 
+@pytest.mark.slow  # every article's page; make test-fast keeps the seed's and one of each paragraph kind
 def test_every_article_page_shows_every_paragraph_and_figure(served, archive_db):
     for article_id, blocks in archive_db.execute("select id, paragraph_count + figure_count from articles"):
         html = get(served, f"/archive/articles/{article_id}").text

@@ -129,6 +129,7 @@ def _must_not_parse(data):
     raise AssertionError("an unchanged file was parsed")
 
 
+@pytest.mark.slow  # 162 files built three times; make test-fast keeps the cases of a few files
 def test_added_changed_and_removed_files_give_the_full_builds_archive(inputs, tmp_path):
     output = tmp_path / "archive.db"
     held_back = sorted((inputs / FOLDER).glob("2021-06-0*.md")) + [inputs / CITED, inputs / NEWER]

@@ -52,6 +52,7 @@ def paragraphs(archive_db):
     return list(texts), Oracle([normalize(text) for text in texts], ids)
 
 
+@pytest.mark.slow  # 250 searches through Datasette; make test-fast keeps test_search_oracle's, on FTS5 itself
 def test_paragraph_search_through_datasette_equals_the_oracle(served, paragraphs):
     texts, oracle = paragraphs
     queries = draw_queries(texts, oracle.texts)
