@@ -91,8 +91,13 @@ def article_index_texts(article: Article, normalized: Normalized | None = None) 
     """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
     title, lead, paragraphs, figures = normalized or normalized_texts(article)
 
+    made: dict[str, str] = {"": ""}  # the lead is a paragraph, and some paragraphs repeat
+
     def tokens(text: str) -> str:
-        return index_normalized(text) if text else ""
+        found = made.get(text)
+        if found is None:
+            found = made[text] = index_normalized(text)
+        return found
 
     return {
         "articles": [(tokens(title), tokens(lead))],
