@@ -1,8 +1,12 @@
-"""Databases built once per test session (and per xdist worker) from the repository's seeds/."""
+"""Databases built once per test run from the repository's seeds/: the first xdist worker to need one
+builds it, the others wait for it and read the same file."""
 
+import fcntl
+import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,11 +23,26 @@ SERVE_SETTINGS = [arg for pair in re.findall(r"--setting (\S+) (\S+)", (ROOT / "
                   for arg in ("--setting", *pair)]
 
 
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder NAME, filled by MAKE(folder) once in this run: xdist's workers (each a session of its
+    own) share their base temporary folder's parent, and take turns with a lock on it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's, shared by its workers
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        if not (folder / "built").exists():
+            folder.mkdir(exist_ok=True)
+            make(folder)
+            (folder / "built").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def archive_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("archive") / "archive.db"
-    build([SEEDS], path)
-    return path
+    """seeds/ built by news_archive.build, with a pool of parser processes. Tests only read it."""
+    return built_once(tmp_path_factory, "archive", lambda folder: build([SEEDS], folder / "archive.db")) / "archive.db"
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +55,11 @@ def news_db(tmp_path_factory) -> tuple[Path, Path]:
     """seeds/ built as the README says, by build_db.py, into a file named news.db (any name gets the
     archive's pages), and its table counts written by `datasette inspect`: (news.db, counts.json).
     In one parser process (-j 1): test_build compares it with archive.db, which a pool of them parsed."""
-    folder = tmp_path_factory.mktemp("news")
-    db, counts = folder / "news.db", folder / "counts.json"
-    subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-o", str(db), "-q", "-j", "1"], check=True)
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(counts)], check=True)
-    return db, counts
+    def make(folder):
+        subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "-o", str(folder / "news.db"), "-q",
+                        "-j", "1"], check=True)
+        subprocess.run([sys.executable, "-m", "datasette", "inspect", str(folder / "news.db"),
+                        "--inspect-file", str(folder / "counts.json")], check=True)
+
+    folder = built_once(tmp_path_factory, "news", make)
+    return folder / "news.db", folder / "counts.json"
