@@ -6,7 +6,7 @@ import re
 from operator import add
 
 from .normalize import normalize
-from .terms import HAN_CHARS, PIECES, WORD_CHAR
+from .terms import HAN_CHARS, WORD_CHAR
 
 # Stands where spaces or punctuation separate a word from Han characters, so 11月 does not match "11 月".
 # A private-use character: unicode61 keeps it as a token; in texts and searches such characters only separate.
