@@ -9,7 +9,8 @@ uses the first N files (a tree of symlinks, so stored file names stay the same).
 
 Every build runs in its own subprocess, so its memory is its own:
 - full build: news_archive.build.build on the corpus (lxml, J parser processes streaming into one
-  writer, batched inserts); wall time, articles/s, CPU of the writing process and of the parsers;
+  writer, batched inserts); wall time, articles/s, CPU of the writing process and of the others
+  (parsers and search index process, and the index process's own share);
 - peak memory: resident set of the build's whole process tree, sampled every 0.1 s from /proc;
 - database bytes against the UTF-8 bytes of the paragraph text, with the largest tables (dbstat);
 - incremental: the same build again with nothing changed, then with 100 new files added (copies of
@@ -21,8 +22,9 @@ Every build runs in its own subprocess, so its memory is its own:
 
 --baseline-commit REV first builds the corpus by REV's code (a git worktree of it, on PYTHONPATH)
 and by this checkout's, alternating (--repeat N times each, for each --jobs value), and prints the
-throughput ratio from that one run, the writer's and the parsers' CPU per article, and where more
-cores stop paying; --only-commit stops there.
+throughput ratio from that one run, the CPU per article of the writer, of the search index process
+(one process too, where the commit has it) and of the parsers, and where more cores stop paying (at
+the slower of the two single processes); --only-commit stops there.
 
 Targets are printed next to the numbers, not asserted. A build whose process tree passes
 --rss-limit-gb (default 8) is killed and reported.
@@ -116,6 +118,7 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
             finish["seconds"] += time.perf_counter() - started
     saver.finish = timed_finish
 
+    index_cpu = _time_index_process(Path(db).with_name(Path(db).name + ".index-cpu"))
     started = time.perf_counter()
     summary = build_mod.build([Path(p) for p in inputs], Path(db), jobs=jobs)
     seconds = time.perf_counter() - started
@@ -126,9 +129,29 @@ def child(inputs: list[str], db: str, jobs: int, kind: str) -> None:
         "mode": summary.mode, "parsed": summary.parsed, "line": summary.line(),
         "finish": finish["seconds"],
         "cpu_writer": me.ru_utime + me.ru_stime, "cpu_parsers": workers.ru_utime + workers.ru_stime,
+        "cpu_index": float(index_cpu.read_text()) if index_cpu and index_cpu.exists() else None,
         # ru_maxrss is in KiB; for RUSAGE_CHILDREN it is the largest child's.
         "rss_writer": me.ru_maxrss * 1024, "rss_worker": workers.ru_maxrss * 1024,
     }))
+
+
+def _time_index_process(record: Path) -> Path | None:
+    """Have a full build's search index process (news_archive.build.indexer, where the tree has it)
+    write its CPU seconds to ``record`` when it ends: it is a single process, like the writer."""
+    try:
+        from news_archive.build import indexer
+    except ImportError:
+        return None
+    serve = indexer._serve
+
+    def timed(*args):
+        try:
+            serve(*args)
+        finally:
+            record.write_text(str(time.process_time()))
+    indexer._serve = timed
+    record.unlink(missing_ok=True)
+    return record
 
 
 # ---------------------------------------------------------------- parent: run, watch, report
@@ -219,8 +242,14 @@ def show_build(label: str, r: dict) -> None:
           f"index merge) {r['finish']:.1f} s")
     print(f"  CPU: writer {r['cpu_writer']:.1f} s = {1000 * r['cpu_writer'] / r['articles']:.2f} ms/article, "
           f"parsers and search index process {r['cpu_parsers']:.1f} s = {1000 * r['cpu_parsers'] / r['articles']:.2f} "
-          f"ms/article; peak memory: process tree {mb(r['peak_tree'])}, main process {mb(r.get('rss_writer'))}, "
-          f"largest child process {mb(r.get('rss_worker'))}")
+          f"ms/article{_index_share(r)}; peak memory: process tree {mb(r['peak_tree'])}, main process "
+          f"{mb(r.get('rss_writer'))}, largest child process {mb(r.get('rss_worker'))}")
+
+
+def _index_share(r: dict) -> str:
+    if not r.get("cpu_index"):
+        return ""
+    return f" (of which the search index process {1000 * r['cpu_index'] / r['articles']:.2f})"
 
 
 def worktree(commit: str, scratch: Path) -> Path:
@@ -249,11 +278,14 @@ def against_commit(commit: str, code: Path, inputs: list[Path], scratch: Path, j
         print(f"  -j {jobs}: {1 / best['ours']:,.0f} articles/s against {1 / best['theirs']:,.0f}: {ratio:.2f}x "
               f"(best of {repeat} each){'  TARGET >= 1.7x MET' if ratio >= 1.7 else '  TARGET >= 1.7x MISSED'}")
         ours = min(runs["ours"], key=lambda r: r["seconds"] / r["articles"])
-        writer, parsers = (1000 * ours[key] / ours["articles"] for key in ("cpu_writer", "cpu_parsers"))
+        writer, others = (1000 * ours[key] / ours["articles"] for key in ("cpu_writer", "cpu_parsers"))
+        index = 1000 * (ours.get("cpu_index") or 0) / ours["articles"]
+        serial = max(writer, index)  # each is one process, however many parsers there are
         print(f"  writer {writer:.2f} ms/article (TARGET <= 0.6: {'MET' if writer <= 0.6 else 'MISSED'}), "
-              f"the other processes {parsers:.2f} ms/article: the writer caps the build near {1000 / writer:,.0f} "
-              f"articles/s, which about {parsers / writer:.1f} other cores (plus the writer's) reach; beyond that "
-              f"more cores do not pay")
+              f"search index process {index:.2f}, parsers {others - index:.2f} ms/article: the "
+              f"{'writer' if writer >= index else 'index process'} caps the build near {1000 / serial:,.0f} "
+              f"articles/s, which about {(writer + others) / serial:.1f} cores in all reach; beyond that more "
+              f"cores do not pay")
     for label, db in (("their", scratch / "theirs.db"), ("our", scratch / "ours.db")):
         with sqlite3.connect(db) as conn:
             text = conn.execute("select sum(length(cast(text as blob))) from paragraphs").fetchone()[0] or 0
