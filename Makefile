@@ -29,14 +29,16 @@ build: install
 	$(BIN)/python build_db.py seeds -o archive.db
 	$(BIN)/datasette inspect archive.db --inspect-file counts.json
 
-# One test process per core (pytest-xdist); an idle one takes tests queued for the other (worksteal:
-# 158 s against 198 s keeping each module on one process, whose slowest module then set the pace).
+# One test process per core (pytest-xdist); an idle one takes tests queued for the other (worksteal: the
+# slowest module no longer sets the pace, as it did with each module on one process). On two cores shared
+# with other work: 110 s, 160 s of CPU (149 s and 239 s before the suite's fixtures were shared; see README).
 PYTEST := -m pytest -n auto --dist worksteal
 
 test: install
 	$(BIN)/python $(PYTEST)
 
-# The suite without the slow modules (browser, load, benchmarks, fuzz, killed builds): while working.
+# The suite without the slow modules (browser, load, benchmarks, fuzz, killed builds) and the few
+# exhaustive tests marked slow: while working. 61 s, 60 s of CPU on the same two cores (it was 106 s).
 test-fast: install
 	$(BIN)/python $(PYTEST) -m "not slow"
 
