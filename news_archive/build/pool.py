@@ -23,8 +23,8 @@ def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress
     written as they come).
 
     One job is one parser process too, beside the writer, so that writing (and the search index's
-    process) overlap the parsing instead of adding to it: 1.5x the files a second on two cores. A
-    few files, or a single core, are parsed in this process: a pool would only cost its start."""
+    process) overlap the parsing instead of adding to it (README: Scale). A few files, or a single
+    core, are parsed in this process: a pool would only cost its start."""
     bar = tqdm(total=len(tasks), unit="file", desc="Parsing", disable=not progress, leave=False)
     with bar:
         if len(tasks) < 64 or (jobs <= 1 and (os.cpu_count() or 1) <= 1):
