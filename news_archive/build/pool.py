@@ -14,6 +14,7 @@ from ..db.parsed import Record, SourceFile
 from .worker import exit_with_parent, parse_chunk, read_file
 
 CHUNK = 16  # files per task sent to a parser process
+SERIAL_BELOW = 64  # files: fewer are parsed in the build's own process
 IN_FLIGHT_PER_JOB = 16  # chunks queued per process: enough to keep it busy, few enough to bound memory
 
 
@@ -27,7 +28,7 @@ def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress
     core, are parsed in this process: a pool would only cost its start."""
     bar = tqdm(total=len(tasks), unit="file", desc="Parsing", disable=not progress, leave=False)
     with bar:
-        if len(tasks) < 64 or (jobs <= 1 and (os.cpu_count() or 1) <= 1):
+        if len(tasks) < SERIAL_BELOW or (jobs <= 1 and (os.cpu_count() or 1) <= 1):
             for source, known in tasks:
                 yield read_file(source, known)
                 bar.update()
