@@ -37,6 +37,7 @@ class IndexProcess:
                                                name="search-index", daemon=True)
         self.process.start()
         child.close()
+        self.written = False
 
     def __call__(self, sql: str, rows: list) -> None:
         self.pipe.send((sql, rows))
@@ -50,6 +51,7 @@ class IndexProcess:
         self.pipe.send(None)
         if self.pipe.recv() != "written":
             raise RuntimeError("the search index process failed")
+        self.written = True
         source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             for fts_table, _ in fts.ALL_SEARCH_TABLES.values():
@@ -73,6 +75,10 @@ def index_process(beside: Path) -> Iterator[IndexProcess]:
         yield process
     finally:
         process.pipe.close()
+        # A build that stopped early discards the index: killed at once. Waiting for an end of file
+        # took 5 s, never coming: a forked child holds its own copy of the writer's end of the pipe.
+        if not process.written:
+            process.process.kill()
         process.process.join(timeout=5)
         if process.process.is_alive():
             process.process.kill()
