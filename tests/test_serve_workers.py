@@ -4,6 +4,7 @@ them answers requests, a dead one is replaced, and none outlives its supervisor,
 Each supervisor started costs a few seconds of CPU (three Pythons importing Datasette): one serves the
 checks of a running server in turn, ending with its SIGTERM; another is killed."""
 
+import asyncio
 import http.client
 import json
 import os
@@ -107,6 +108,11 @@ def test_workers_serve_what_datasette_serve_serves_and_keep_going(archive_path, 
             for path in JSON_PAGES + HTML_PAGES:
                 (status, one), (status_multi, many) = _get(single, path), _get(multi, path)
                 assert status == status_multi == 200, path
+                if path == "/-/settings.json":  # the one difference: workers run their SQL in their loop
+                    one, many = json.loads(one), json.loads(many)
+                    assert (one.pop("num_sql_threads"), many.pop("num_sql_threads")) == (3, 0)
+                    assert many == one
+                    continue
                 assert _comparable(path, multi, many) == _comparable(path, single, one), path
         _every_worker_answers_with_the_one_secret(multi, supervisor.pid)
         _a_worker_that_dies_is_replaced(multi, supervisor.pid)
@@ -163,6 +169,16 @@ def _a_worker_that_dies_is_replaced(port: int, supervisor: int) -> None:
         time.sleep(0.2)
     assert victim not in _workers(supervisor) and len(_workers(supervisor)) == WORKERS
     assert all(_get(port, "/archive")[0] == 200 for _ in range(10))
+
+
+@pytest.mark.parametrize("extra, threads", [([], 0), (["--setting", "num_sql_threads", "2"], 2),
+                                            (["--setting", "num_sql_threads", "3"], 3)])
+def test_workers_run_sql_in_their_loop_unless_told_otherwise(archive_path, extra, threads):
+    ds, params = serve.datasette_from(["-i", str(archive_path), *extra])
+    serve.run_sql_in_event_loop(ds, params)
+    assert ds.setting("num_sql_threads") == threads and (ds.executor is None) is (threads == 0)
+    rows = asyncio.run(ds.get_database("archive").execute("select count(*) from articles")).rows
+    assert rows[0][0] == 387  # every article of seeds/: the query runs either way
 
 
 @pytest.mark.parametrize("extra, message", [
