@@ -30,15 +30,15 @@ build: install
 	$(BIN)/datasette inspect archive.db --inspect-file counts.json
 
 # One test process per core (pytest-xdist); an idle one takes tests queued for the other (worksteal: the
-# slowest module no longer sets the pace, as it did with each module on one process). On two cores shared
-# with other work: 110 s, 160 s of CPU (149 s and 239 s before the suite's fixtures were shared; see README).
+# slowest module no longer sets the pace, as it did with each module on one process). On two cores,
+# with nothing else: 91 s, 146 s of CPU (149 s and 239 s before the suite's fixtures were shared; see README).
 PYTEST := -m pytest -n auto --dist worksteal
 
 test: install
 	$(BIN)/python $(PYTEST)
 
 # The suite without the slow modules (browser, load, benchmarks, fuzz, killed builds) and the few
-# exhaustive tests marked slow: while working. 61 s, 60 s of CPU on the same two cores (it was 106 s).
+# exhaustive tests marked slow: while working. 31 s, 58 s of CPU on the same two cores (it was 106 s).
 test-fast: install
 	$(BIN)/python $(PYTEST) -m "not slow"
 
