@@ -14,8 +14,7 @@ from news_archive.pages.datasette_compat import defines_hook, keeps_metadata_int
 
 
 def archive_names(datasette) -> list[str]:
-    return [name for name, db in datasette.databases.items()
-            if not name.startswith("_") and site.is_archive_database(db)]
+    return list(site.archive_databases(datasette))
 
 
 # Datasette 0.65's hooks, defined only there: 1.0 has neither (startup() serves it instead), and would

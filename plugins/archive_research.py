@@ -37,10 +37,9 @@ def register_routes(datasette):
 def startup(datasette):
     async def load_catalogs():
         # Once per process and file (0.9 s at 100,000 articles), before the first search instead of in it.
-        for name, db in datasette.databases.items():
-            if not name.startswith("_") and site.is_archive_database(db):
-                key = served.file_key(db.path)
-                await db.execute_fn(lambda conn, key=key: ENGINE.catalog(conn, key))
+        for db in site.archive_databases(datasette).values():
+            key = served.file_key(db.path)
+            await db.execute_fn(lambda conn, key=key: ENGINE.catalog(conn, key))
 
     return load_catalogs
 

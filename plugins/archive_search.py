@@ -51,9 +51,8 @@ INDEX_COUNT = r"select count(*) from \1_fts where \1_fts match escape_fts(:searc
 
 @hookimpl
 def startup(datasette):
-    for db in datasette.databases.values():
-        if site.is_archive_database(db):
-            _count_searches_from_index(db)
+    for db in site.archive_databases(datasette).values():
+        _count_searches_from_index(db)
 
 
 def _count_searches_from_index(db):

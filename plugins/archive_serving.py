@@ -20,7 +20,7 @@ from news_archive.pages.remembered import remember_answers
 
 @hookimpl
 def startup(datasette):
-    archives = [db for name, db in datasette.databases.items() if not name.startswith("_") and site.is_archive_database(db)]
+    archives = list(site.archive_databases(datasette).values())
     for db in archives:
         if not db.is_mutable:
             remember_answers(db)

@@ -72,13 +72,16 @@ def is_archive_database(database) -> bool:
     return _archive_databases[database]
 
 
+def archive_databases(datasette) -> dict:
+    """The archive databases DATASETTE serves, by name (not its internal ones)."""
+    return {name: db for name, db in datasette.databases.items()
+            if not name.startswith("_") and is_archive_database(db)}
+
+
 def archive_database_pattern(datasette) -> str | None:
     """A route pattern group, ``(?P<database>...)``, matching the URL names of the served archive
     databases; None when none is served (plugin routes then register nothing)."""
     from datasette.utils import tilde_encode
 
-    names = [
-        re.escape(tilde_encode(name)) for name, db in datasette.databases.items()
-        if not name.startswith("_") and is_archive_database(db)
-    ]
+    names = [re.escape(tilde_encode(name)) for name in archive_databases(datasette)]
     return f"(?P<database>{'|'.join(names)})" if names else None

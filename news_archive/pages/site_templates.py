@@ -80,5 +80,4 @@ def _mtime(path: Path) -> float | None:
 
 def archive_css_classes(datasette) -> list[str]:
     """CSS classes (as in template names) of the archive databases a Datasette serves."""
-    return [to_css_class(name) for name, db in datasette.databases.items()
-            if not name.startswith("_") and site.is_archive_database(db)]
+    return [to_css_class(name) for name in site.archive_databases(datasette)]
