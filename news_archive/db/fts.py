@@ -194,9 +194,11 @@ class SearchIndexBuffer:
         if articles:
             self.run_articles(articles)
 
-    def optimize(self) -> None:
-        """One b-tree segment per index instead of many: smaller file, faster queries (full builds)."""
-        self.flush()
-        for fts_table, _ in ALL_SEARCH_TABLES.values():
+    def optimize(self, tables: dict[str, tuple[str, tuple[str, ...]]] = ALL_SEARCH_TABLES) -> None:
+        """One b-tree segment per index instead of many: smaller file, faster queries (full builds).
+        An index no longer written to can be merged early: a full build's index process then merges
+        it while the writer settles the rest."""
+        for table, (fts_table, _) in tables.items():
+            self.flush(table)
             self.run(f"insert into [{fts_table}] ([{fts_table}]) values ('optimize')", [()])
             _configure(self.run, fts_table, DEFAULT_CONFIG)

@@ -83,6 +83,8 @@ class Saver:
             self.history.keep(read_again(source_file).article, version_id(source_file))
         self.buffer.flush()
         self.search.flush()
+        if full:  # nothing below writes these indexes: merged while the rest settles
+            self.search.optimize(fts.SEARCH_TABLES)
         self.authors.save()
         self.db["outlets"].upsert_all(rows.outlet_rows(self.articles.outlets.values()), pk="id")
         if full:
@@ -96,6 +98,6 @@ class Saver:
             self.db.execute(sql)
         if full:
             summaries.compute(self.db)
-            self.search.optimize()
+            self.search.optimize(fts.VERSION_SEARCH_TABLES)
         else:  # every article whose rows this build deleted is one it re-added or removed
             summaries.update(self.db, self.articles.added | self.shown.removed)
