@@ -9,7 +9,7 @@ stages are timed, in CPU time, by wrapping the functions that do them in every l
 ``news_archive`` module, and each stage's time excludes the stages it calls:
 
 - source split: ``parse_source`` (front matter, header, body HTML);
-- bs4 tree: ``BeautifulSoup(...)``;
+- bs4 tree: ``make_soup`` (news_archive.parse.html_soup), or ``BeautifulSoup(...)`` in trees before it;
 - walker: the rest of ``parse_body`` (reading the tree into paragraphs, figures and links);
 - script: ``_script`` (Traditional or Simplified, two OpenCC conversions of the opening text);
 - article: the rest of ``parse_article`` (authors, dates, language, outlet);
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (stage, the name of what does it); the order is the order printed.
 STAGES = [
     ("source split", "parse_source"),
-    ("bs4 tree", "BeautifulSoup"),
+    ("bs4 tree", ("make_soup", "BeautifulSoup")),  # the first of these names the tree has
     ("walker", "parse_body"),
     ("script", "_script"),
     ("article", "parse_article"),
@@ -94,12 +94,14 @@ def _install(clock: _Clock) -> None:
 
     originals = {"BeautifulSoup": bs4.BeautifulSoup}
     modules = [m for name, m in list(sys.modules.items()) if name.startswith("news_archive") and m]
-    for _, name in STAGES:
-        for module in modules if name else ():
-            value = vars(module).get(name)
-            if value is not None and callable(value):
-                originals.setdefault(name, value)
-    for stage, name in STAGES:
+    for _, names in STAGES:
+        for name in names if isinstance(names, tuple) else (names,):
+            for module in modules if name else ():
+                value = vars(module).get(name)
+                if value is not None and callable(value):
+                    originals.setdefault(name, value)
+    for stage, names in STAGES:
+        name = next((n for n in names if n in originals), None) if isinstance(names, tuple) else names
         if name is None or name not in originals:
             continue
         wrapped = clock.wrap(stage, originals[name])
