@@ -49,7 +49,7 @@ def is_figure_box(tag: Tag) -> bool:
 
 def is_caption_box(tag: Tag) -> bool:
     """<div><small>…</small></div>: the 2020 style's caption line."""
-    children = significant(tag.children)
+    children = significant(tag.contents)
     return tag.name == "div" and len(children) == 1 and getattr(children[0], "name", None) == "small"
 
 

@@ -71,7 +71,7 @@ class _Store:
         NYT 2020 bodies end in one <p> of <br>-separated lines: author bios, "…对本文有报道贡献",
         "翻译：…" and the link to the English edition. Each line is stored with its own kind.
         """
-        parts = list(nodes[0].children) if len(nodes) == 1 and isinstance(nodes[0], Tag) else nodes
+        parts = list(nodes[0].contents) if len(nodes) == 1 and isinstance(nodes[0], Tag) else nodes
         lines = split_at_breaks(parts, 1)
         texts = [clean_text("".join(element_text(n) for n in line)) for line in lines]
         if kind in ("body", "footer") and len(lines) > 1 and any(map(is_colophon_line, texts)):
@@ -93,7 +93,7 @@ class _Store:
         # for paragraphs with links, emphasis or line breaks (a third of the database otherwise).
         # A block's own tag (<p class=...>) is left out: its content is the paragraph.
         if len(nodes) == 1 and isinstance(nodes[0], Tag) and nodes[0].name in BLOCKS:
-            nodes_html = list(nodes[0].children)
+            nodes_html = list(nodes[0].contents)
         else:
             nodes_html = nodes
         html = None if is_plain(nodes) else "".join(map(outer_html, nodes_html))
@@ -139,7 +139,7 @@ class _Walker(_Store):
         self.inline: list = []  # text and inline elements read outside any block, not yet stored
 
     def walk(self, container: Tag, kind: str) -> None:
-        for child in list(container.children):
+        for child in list(container.contents):
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -215,7 +215,7 @@ class _Walker(_Store):
         """2020 bylines: <div><i>AUTHOR<br>date</i></div>, or a bare <div>date</div>, before any text."""
         if tag.name != "div" or self.body.paragraphs or self.body.figures:
             return False
-        children = significant(tag.children)
+        children = significant(tag.contents)
         holder = tag
         if len(children) == 1 and isinstance(children[0], Tag) and children[0].name == "i":
             holder = children[0]
@@ -253,7 +253,7 @@ class _Walker(_Store):
         for image in tags_named(tag, "img"):
             self.add_figure(image, caption_from=next_tag(image, "small"))
             image.extract()
-        groups = split_at_breaks(list(tag.children), 2)
+        groups = split_at_breaks(list(tag.contents), 2)
         if len(groups) <= 1:
             self.store_run([tag], kind)
         else:

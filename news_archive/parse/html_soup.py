@@ -27,7 +27,8 @@ _PLACED = {"name", "attrs", "contents", *_LINKS}
 
 # Where libxml2's events say more than its tree keeps: text or tags after </body> or </html> (bs4 puts
 # them beside the <html> element), text after an end tag that opens the document, a doctype anywhere.
-_SAX_ONLY = re.compile(r"</(?:html|body)|\A\s*</|<!doctype", re.IGNORECASE)
+_SAX_ONLY = re.compile(r"<(?:/(?:html|body)|!doctype)", re.IGNORECASE)  # starting at "<": scanned for in C
+_END_TAG_FIRST = re.compile(r"\s*</")
 
 
 class _Unhandled(Exception):
@@ -45,7 +46,7 @@ def make_soup(html: str) -> BeautifulSoup:
 
 
 def _lxml_root(html: str):
-    if _SAX_ONLY.search(html):
+    if _SAX_ONLY.search(html) or _END_TAG_FIRST.match(html):
         return None
     # bs4's builder feeds lxml's HTML parser the whole text at once, with recover on: the same here.
     parser = etree.HTMLParser(recover=True, default_doctype=False)

@@ -66,7 +66,7 @@ def deeper_than(root: Tag, limit: int) -> bool:
         node, depth = stack.pop()
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
     return False
 
 
@@ -80,7 +80,7 @@ def element_text(node: Tag | NavigableString) -> str:
         return "\n"
     if is_skipped(node):
         return ""
-    return "".join(element_text(child) for child in node.children)
+    return "".join(map(element_text, node.contents))
 
 
 def unbolded_text(node) -> str:
@@ -88,7 +88,7 @@ def unbolded_text(node) -> str:
     if isinstance(node, Tag) and (node.name in BOLD or is_skipped(node)):
         return ""
     if isinstance(node, Tag) and node.name != "br":
-        return "".join(unbolded_text(child) for child in node.children)
+        return "".join(map(unbolded_text, node.contents))
     return element_text(node)
 
 
@@ -104,7 +104,7 @@ def outer_html(node: Tag | NavigableString) -> str:
     )
     if node.name in VOID_ELEMENTS:
         return f"<{node.name}{attributes}/>"
-    return f"<{node.name}{attributes}>{''.join(map(outer_html, node.children))}</{node.name}>"
+    return f"<{node.name}{attributes}>{''.join(map(outer_html, node.contents))}</{node.name}>"
 
 
 # bs4's find() builds a matcher per call (25 us), and its descendants generator costs more than
@@ -152,7 +152,7 @@ def in_noscript(node: Tag) -> bool:
 def is_plain(nodes: list) -> bool:
     """Text only: no element inside (a paragraph's own <p> aside)."""
     if len(nodes) == 1 and isinstance(nodes[0], Tag):
-        return not any(isinstance(child, Tag) for child in nodes[0].children)
+        return not any(isinstance(child, Tag) for child in nodes[0].contents)
     return not any(isinstance(node, Tag) for node in nodes)
 
 
