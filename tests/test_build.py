@@ -335,7 +335,7 @@ def test_authors_json_matches_article_authors(archive_db):
 
 
 def test_a_place_matcher_failure_keeps_the_article(tmp_path, monkeypatch):
-    def broken(article):
+    def broken(article, normalized=None):
         raise ValueError("gazetteer trouble")
 
     monkeypatch.setattr("news_archive.build.worker.article_places", broken)

@@ -12,7 +12,7 @@ from ..db.links import link_target
 from ..db.parsed import Parsed, Record, SourceFile
 from ..parse.article import parse_article
 from ..parse.source import SourceError
-from ..places import article_places
+from ..places import NormalizedTexts, article_places
 from ..textdiff import text_key
 
 PARENT_CHECK_SECONDS = 0.5
@@ -39,12 +39,14 @@ def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
         parsed.error = f"parser failed: {type(error).__name__}: {error}"
     if parsed.article:
         article = parsed.article
+        # Every text normalize()d once, for the place matcher and the search index alike.
+        normalized = fts.normalized_texts(article)
         try:
-            parsed.places = article_places(article)
+            parsed.places = article_places(article, NormalizedTexts(
+                normalized.title, normalized.paragraphs, [caption for caption, _ in normalized.figures]))
         except Exception as error:  # a matcher bug must not cost the article itself
             article.warnings.append(f"places not read: {type(error).__name__}: {error}")
         # Done here, in parallel, so the process writing the database only writes.
-        normalized = fts.normalized_texts(article)
         parsed.index_texts = fts.article_index_texts(article, normalized)
         parsed.text_hash = text_key(normalized.title, normalized.paragraphs)
         parsed.link_targets = [link_target(article.url, link.href) for link in article.body.links]

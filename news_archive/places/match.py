@@ -71,8 +71,9 @@ def _names() -> _Names:
     return _Names()
 
 
-def find_places(units: Iterable[tuple[int, str]]) -> list[Mention]:
-    """Places named in an article's text units, (position, text) pairs, in order of first mention."""
+def find_places(units: Iterable[tuple[int, str]], *, normalized: bool = False) -> list[Mention]:
+    """Places named in an article's text units, (position, text) pairs, in order of first mention
+    (``normalized``: the texts are normalize()d already)."""
     units = [(position, text) for position, text in units if text]
     # One pass over the whole article: units joined by line breaks, which no name and no segmenter
     # run crosses; each match is mapped back to its unit by offset.
@@ -82,7 +83,7 @@ def find_places(units: Iterable[tuple[int, str]]) -> list[Mention]:
         offset += len(text) + 1
     counts: dict[int, int] = {}
     first: dict[int, int] = {}
-    for start, place_id in _matches("\n".join(text for _, text in units)):
+    for start, place_id in _matches("\n".join(text for _, text in units), normalized):
         counts[place_id] = counts.get(place_id, 0) + 1
         first.setdefault(place_id, units[bisect_right(starts, start) - 1][0])
     return sorted((Mention(pid, counts[pid], first[pid]) for pid in counts),
@@ -94,9 +95,10 @@ def place_ids(text: str) -> list[int]:
     return [place_id for _, place_id in _matches(text)]
 
 
-def _matches(text: str) -> list[tuple[int, int]]:
+def _matches(text: str, normalized: bool = False) -> list[tuple[int, int]]:
     """(offset, place id) of every accepted match, in reading order."""
-    text = normalize(text)
+    if not normalized:
+        text = normalize(text)
     words = None
     candidates = []
     for start, end, place_id, skip in _names().occurrences(text):

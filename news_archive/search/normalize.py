@@ -7,40 +7,13 @@ import unicodedata
 from ..han import converter
 
 
-# line -> normalize(line), for the lines of the last call of several lines. The build normalizes each
-# article twice, in one call each (the place matcher its title, paragraphs and captions; the search
-# index those and the lead and credits), and the second call then converts only what the first did
-# not have. Entries are never changed, only replaced, so threads sharing them are safe.
-_last_lines: dict[str, str] = {}
-
-
 def normalize(text: str) -> str:
     """NFKC, accents off Latin-like letters, case folded, Traditional -> Simplified.
 
     The result always has the same length as the text, character for character, so a span found
-    in normalize(text) is the same span of the original text.
+    in normalize(text) is the same span of the original text. Many texts joined by line breaks
+    normalize as each would alone: no dictionary phrase holds a line break.
     """
-    global _last_lines
-    if "\n" not in text:
-        return _normalize(text)
-    lines = text.split("\n")
-    known = _last_lines
-    missing = [line for line in dict.fromkeys(lines) if line not in known]
-    # No dictionary phrase holds a line break, so each line converts as it would in the whole text.
-    converted = _normalize("\n".join(missing)).split("\n") if missing else []
-    if len(converted) != len(missing) or any(map(_differ_in_length, missing, converted)):
-        return _normalize(text)  # whatever the whole text's own conversion makes of a changed length
-    table = {line: known[line] for line in lines if line in known}
-    table.update(zip(missing, converted))
-    _last_lines = table
-    return "\n".join(map(table.__getitem__, lines))
-
-
-def _differ_in_length(a: str, b: str) -> bool:
-    return len(a) != len(b)
-
-
-def _normalize(text: str) -> str:
     folded = text.translate(_FOLD)
     simplified = converter("t2s").convert(folded)
     if len(simplified) == len(folded):
