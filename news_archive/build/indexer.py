@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,10 +27,16 @@ from .worker import exit_with_parent
 SHADOW_TABLES = ("data", "idx", "docsize", "config")  # what FTS5 keeps of an index: X_data, X_idx ...
 ATTACHED = "search_index"  # the index file's schema name while the archive copies it
 ARTICLES = "articles"  # a message of packed articles, not a statement
+OUTBOX_MESSAGES = 4  # queued for the sender thread: up to 1,600 articles' index texts, about 11 MB
 
 
 class IndexProcess:
-    """Runs the statements given (executemany's signature) in its own database at ``path``."""
+    """Runs the statements given (executemany's signature) in its own database at ``path``.
+
+    A thread of the writer's sends them, from a queue of a few messages: the writer goes on while the
+    index process reads (a message waits in the pipe until the process has indexed the one before,
+    and the writer waited 2 s at the build's end for its last ones) and waits only when the queue is full.
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -38,13 +46,34 @@ class IndexProcess:
         self.process.start()
         child.close()
         self.written = False
+        self.outbox: queue.Queue = queue.Queue(maxsize=OUTBOX_MESSAGES)
+        self.failure: OSError | None = None
+        self.sender = threading.Thread(target=self._send_all, name="search-index-sender", daemon=True)
+        self.sender.start()
 
     def __call__(self, sql: str, rows: list) -> None:
-        self.pipe.send((sql, rows))
+        self._send((sql, rows))
 
     def articles(self, articles: list[tuple[int, int, int, bytes]]) -> None:
         """Packed articles (fts.write_articles), unpacked in the index process: the writer only copies them."""
-        self.pipe.send((ARTICLES, articles))
+        self._send((ARTICLES, articles))
+
+    def _send(self, message) -> None:
+        if self.failure is not None:
+            raise RuntimeError("the search index process failed") from self.failure
+        self.outbox.put(message)
+
+    def _send_all(self) -> None:
+        """The sender thread: every message in order, None last (the index is complete)."""
+        while True:
+            message = self.outbox.get()
+            if self.failure is None:
+                try:
+                    self.pipe.send(message)
+                except OSError as error:  # the process is gone: messages are drained, so the writer never waits
+                    self.failure = error
+            if message is None:
+                return
 
     def copy_into(self, db: sqlite_utils.Database) -> None:
         """Wait for the index to be written, then copy its shadow tables over the archive's.
@@ -52,8 +81,9 @@ class IndexProcess:
         The index's file is attached and copied by SQLite itself (a third of the time rows passed
         through Python took); it stays attached until the connection closes, since SQLite cannot
         detach a database inside the transaction that read it."""
-        self.pipe.send(None)
-        if self.pipe.recv() != "written":
+        self._send(None)
+        self.sender.join()
+        if self.failure is not None or self.pipe.recv() != "written":
             raise RuntimeError("the search index process failed")
         self.written = True
         db.execute(f"attach database ? as [{ATTACHED}]", [str(self.path)])
@@ -61,6 +91,19 @@ class IndexProcess:
             for shadow in (f"{fts_table}_{suffix}" for suffix in SHADOW_TABLES):
                 db.execute(f"delete from main.[{shadow}]")
                 db.execute(f"insert into main.[{shadow}] select * from [{ATTACHED}].[{shadow}]")
+
+
+    def stop(self) -> None:
+        """End the sender thread, and the process if the index was not written."""
+        # A build that stopped early discards the index: killed at once. Waiting for an end of file
+        # took 5 s, never coming: a forked child holds its own copy of the writer's end of the pipe.
+        # Once the process is gone, the sender's sends fail and it drains the queue to the None.
+        if not self.written:
+            self.process.kill()
+        with contextlib.suppress(queue.Full):
+            self.outbox.put(None, timeout=5)
+        self.sender.join(timeout=5)
+        self.pipe.close()
 
 
 @contextlib.contextmanager
@@ -73,11 +116,7 @@ def index_process(beside: Path) -> Iterator[IndexProcess]:
     try:
         yield process
     finally:
-        process.pipe.close()
-        # A build that stopped early discards the index: killed at once. Waiting for an end of file
-        # took 5 s, never coming: a forked child holds its own copy of the writer's end of the pipe.
-        if not process.written:
-            process.process.kill()
+        process.stop()
         process.process.join(timeout=5)
         if process.process.is_alive():
             process.process.kill()

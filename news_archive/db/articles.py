@@ -106,12 +106,14 @@ class ArticleRows:
         self.buffer.flush()
         self.search.flush()
         self.search.remove("articles", self.deleted_index)
+        indexed: dict[str, list[tuple]] = {"paragraphs": [], "figures": []}  # removed from the index at once
         for where in self.deleted:
-            for table in ("paragraphs", "figures"):
+            for table, rows in indexed.items():
                 _, columns = fts.SEARCH_TABLES[table]
                 condition, params = where[table]
-                old = self.db.execute(f"select rowid, {', '.join(columns)} from [{table}] where {condition}", params)
-                self.search.remove(table, old.fetchall())
+                rows += self.db.execute(f"select rowid, {', '.join(columns)} from [{table}] where {condition}", params)
             for table, (condition, params) in where.items():
                 self.db.execute(f"delete from [{table}] where {condition}", params)
+        for table, rows in indexed.items():
+            self.search.remove(table, rows)
         self.deleted, self.deleted_index = [], []
