@@ -11,7 +11,7 @@ from itertools import islice
 from tqdm import tqdm
 
 from ..db.parsed import Record, SourceFile
-from .worker import exit_with_parent, parse_chunk, read_file
+from .worker import parse_chunk, read_file, start_parser
 
 CHUNK = 16  # files per task sent to a parser process
 SERIAL_BELOW = 64  # files: fewer are parsed in the build's own process
@@ -34,7 +34,7 @@ def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress
                 bar.update()
             return
         chunks = (tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK))
-        pool = ProcessPoolExecutor(max_workers=max(jobs, 1), initializer=exit_with_parent, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(max_workers=max(jobs, 1), initializer=start_parser, initargs=(os.getpid(),))
         try:
             pending = deque(pool.submit(parse_chunk, chunk) for chunk in islice(chunks, jobs * IN_FLIGHT_PER_JOB))
             while pending:

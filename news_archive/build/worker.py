@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import threading
@@ -16,6 +17,7 @@ from ..places import NormalizedTexts, article_places
 from ..textdiff import text_key
 
 PARENT_CHECK_SECONDS = 0.5
+WARM_UP = "<!--1600000000000-->\n[北京](https://example.com/warm-up)\n------\n<p>北京，上海</p>".encode()
 
 
 def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
@@ -25,6 +27,10 @@ def parse_file(source: SourceFile, known_sha256: str | None = None) -> Parsed:
             data = file.read()
     except OSError as error:
         return Parsed(source, "", 0, error=f"cannot read: {error.strerror or error}")
+    return parse_data(source, data, known_sha256)
+
+
+def parse_data(source: SourceFile, data: bytes, known_sha256: str | None = None) -> Parsed:
     parsed = Parsed(source, hashlib.sha256(data).hexdigest(), len(data))
     if parsed.sha256 == known_sha256:
         parsed.unchanged = True
@@ -60,6 +66,17 @@ def read_file(source: SourceFile, known_sha256: str | None = None) -> Record:
 
 def parse_chunk(tasks: list[tuple[SourceFile, str | None]]) -> list[Record]:
     return [read_file(source, known) for source, known in tasks]
+
+
+def start_parser(parent: int) -> None:
+    """A parser process's set-up: it exits with the build; it parses an article once, which loads the
+    gazetteer, the converters and the segmenter, then freezes every object so far out of the garbage
+    collector's sight. Each article's bs4 tree is garbage only the collector frees (its nodes point
+    at each other), and each full collection went over the 135,000 objects every parser holds:
+    0.08 ms a file, now 0.02."""
+    exit_with_parent(parent)
+    parse_data(SourceFile("", ""), WARM_UP)
+    gc.freeze()
 
 
 def exit_with_parent(parent: int) -> None:
