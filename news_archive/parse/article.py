@@ -112,8 +112,9 @@ def _language(text: str) -> str:
 
 def _script(text: str) -> str:
     """Hant when converting to Simplified changes more characters than converting to Traditional."""
-    changed_by_t2s = sum(map(str.__ne__, text, han.converter("t2s").convert(text)))
-    if not changed_by_t2s:  # nothing Traditional: Hans whatever s2t would change (3 articles in 4)
+    simplified = han.converter("t2s").convert(text)
+    if simplified == text:  # nothing Traditional: Hans whatever s2t would change (3 articles in 4)
         return "Hans"
+    changed_by_t2s = sum(map(str.__ne__, text, simplified))
     changed_by_s2t = sum(map(str.__ne__, text, han.converter("s2t").convert(text)))
     return "Hant" if changed_by_t2s > changed_by_s2t else "Hans"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from .html_tree import BLOCKS, element_text, first_tag, in_noscript, next_tag, significant, tags_named
+from .html_tree import BLOCKS, contains, element_text, first_tag, in_noscript, next_tag, significant, tags_named
 from .model import Figure
 from .text import one_line
 from .urls import HTTP_SCHEME
@@ -17,6 +17,7 @@ CAPTION_CLASS = re.compile(r"caption", re.I)
 COPYRIGHT_CLASS = re.compile(r"copyright", re.I)
 CREDIT_IN_CAPTION = re.compile(r"\s*Credit\.\.\.\s*")
 PROXY_PREFIX = re.compile(r"\A(ssl:)?/*")
+IMAGE = frozenset({"img"})
 THUMBOR_PATH = re.compile(r"\A/unsafe/(?:\d+x\d+/)?(?P<target>https?://.+)\Z")
 
 
@@ -27,7 +28,7 @@ def is_figure_box(tag: Tag) -> bool:
     (``<span class=imageCaption>``), RFA (``<div class=image-caption>``), WordPress
     (``<p class=wp-caption-text>``).
     """
-    if tag.name not in ("div", "span"):
+    if tag.name not in ("div", "span") or not contains(tag, IMAGE):  # most boxes hold no image: no walk
         return False
     blocks, has_image, has_copyright = [], False, False
     for node in tag.descendants:  # one pass: most boxes tested are large wrappers
@@ -130,11 +131,11 @@ def _image_source(image: Tag | None, box: Tag) -> str | None:
 
 # Tests for first_tag: bs4's find(class_=pattern) matches a pattern against each class name.
 def _is_caption(tag: Tag) -> bool:
-    return any(CAPTION_CLASS.search(name) for name in tag.get("class") or ())
+    return any(CAPTION_CLASS.search(name) for name in tag.attrs.get("class") or ())
 
 
 def _is_copyright(tag: Tag) -> bool:
-    return any(COPYRIGHT_CLASS.search(name) for name in tag.get("class") or ())
+    return any(COPYRIGHT_CLASS.search(name) for name in tag.attrs.get("class") or ())
 
 
 def _is_figcaption(tag: Tag) -> bool:

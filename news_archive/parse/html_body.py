@@ -169,7 +169,7 @@ class _Walker(_Store):
         elif name == "footer":
             self.walk(tag, "footer")
             self.flush("footer")
-        elif STANDFIRST_CLASSES.intersection(tag.get("class") or ()):
+        elif STANDFIRST_CLASSES.intersection(tag.attrs.get("class") or ()):
             self.read_standfirst(tag)
         elif name == "figure" or is_figure_box(tag):
             self.add_figure(tag)

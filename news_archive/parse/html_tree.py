@@ -157,7 +157,7 @@ def is_plain(nodes: list) -> bool:
 
 
 def is_skipped(tag: Tag) -> bool:
-    return tag.name in SKIPPED or bool(SKIPPED_CLASSES.intersection(tag.get("class") or ()))
+    return tag.name in SKIPPED or bool(SKIPPED_CLASSES.intersection(tag.attrs.get("class") or ()))
 
 
 def significant(nodes) -> list:
