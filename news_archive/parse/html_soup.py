@@ -2,8 +2,8 @@
 
 bs4's lxml builder hears libxml2's parse as one Python call per tag and string and makes each
 node through its general machinery (attribute lists, string containers, whitespace, linkage):
-0.69 ms of a file's 3 ms in the build. The same libxml2 parse built as lxml's own tree, then
-copied into bs4's classes, is the same tree for a quarter of the time. Every tag takes the fields
+0.66 ms of a file's 2.8 ms. The same libxml2 parse built as lxml's own tree, then copied into
+bs4's classes, is the same tree in half the time (0.36 ms; bench/parse_bench.py). Every tag takes the fields
 that do not depend on its place in the tree from a Tag bs4 made itself for that name, and its
 attributes from bs4's own builder, so the copy follows bs4's choices; tests/test_html_soup.py holds
 the copy to bs4's tree node by node. What the copy does not handle (a doctype, processing
