@@ -86,6 +86,7 @@ LEFT_TO_BS4 = {
     "whitespace only": " \n ",
     "text after </html>": "<html><body><p>x</p></body></html>\n<p>y</p>",
     "an end tag first": "</b>\n<p>x</p>",
+    "a body over a million characters": "<p>" + "长" * 1_000_000 + "</p>",
 }
 
 
@@ -99,6 +100,14 @@ def test_markup_gives_bs4s_tree(html):
 def test_what_the_copy_does_not_handle_is_bs4s(html):
     assert html_soup._lxml_root(html) is None
     assert_same_tree(html)
+
+
+def test_a_tree_lxml_cuts_short_is_bs4s():
+    # libxml2's tree stops at 255 levels without a word; bs4 hears all 300, and parse_body refuses them.
+    deep = "<div>" * 300 + "<p>x</p>"
+    assert sum(1 for _ in html_soup._lxml_root(deep).iter()) < 300
+    assert_same_tree(deep)
+    assert_same_tree("<div>" * 150 + "<p>x</p>")  # deep, not cut: the copy
 
 
 def test_every_seed_body_gives_bs4s_tree():

@@ -7,8 +7,8 @@ bs4's classes, is the same tree in half the time (0.36 ms; bench/parse_bench.py)
 that do not depend on its place in the tree from a Tag bs4 made itself for that name, and its
 attributes from bs4's own builder, so the copy follows bs4's choices; tests/test_html_soup.py holds
 the copy to bs4's tree node by node. What the copy does not handle (a doctype, processing
-instructions or entities as nodes, anything beside the root element, namespaced names, a document
-lxml gives no root for) is left to bs4's builder.
+instructions or entities as nodes, anything beside the root element, namespaced names, a tree deep
+enough or long enough that lxml may have cut it short, a document lxml gives no root for) is left to bs4's builder.
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ _SAX_ONLY = re.compile(r"<(?:/(?:html|body)|!doctype)", re.IGNORECASE)  # starti
 _END_TAG_FIRST = re.compile(r"\s*</")
 
 
+# libxml2's tree stops at 255 levels, silently, where its events go on (and parse_body refuses a tree
+# deeper than html_tree.MAX_DEPTH): a tree this deep may have been cut short.
+LXML_FULL_DEPTH = 200
+# Nor does its tree hold a text node over 10 MB: a body this long (articles are under 100 KB) goes to bs4.
+LXML_FULL_SIZE = 1_000_000
+
+
 class _Unhandled(Exception):
     """Something only bs4's own builder reads."""
 
@@ -46,7 +53,7 @@ def make_soup(html: str) -> BeautifulSoup:
 
 
 def _lxml_root(html: str):
-    if _SAX_ONLY.search(html) or _END_TAG_FIRST.match(html):
+    if len(html) > LXML_FULL_SIZE or _SAX_ONLY.search(html) or _END_TAG_FIRST.match(html):
         return None
     # bs4's builder feeds lxml's HTML parser the whole text at once, with recover on: the same here.
     parser = etree.HTMLParser(recover=True, default_doctype=False)
@@ -114,7 +121,7 @@ class _Copy:
         self.reference = _reference = _reference or _Reference()
         self.soup = self.reference.root()
         self.last = None  # the node before the next one, in document order (bs4 links the root to none)
-        self.element(root, self.soup, NavigableString, False)
+        self.element(root, self.soup, NavigableString, False, 1)
         self.soup._most_recent_element = self.last
 
     def link(self, node, parent: Tag) -> None:
@@ -133,9 +140,9 @@ class _Copy:
         self.last = node
         contents.append(node)
 
-    def element(self, element, parent: Tag, container: type, preserve: bool) -> None:
+    def element(self, element, parent: Tag, container: type, preserve: bool, depth: int) -> None:
         name = element.tag
-        if not isinstance(name, str) or name[:1] == "{":
+        if not isinstance(name, str) or name[:1] == "{" or depth > LXML_FULL_DEPTH:
             raise _Unhandled(name)
         reference = self.reference
         tag = Tag.__new__(Tag)
@@ -156,7 +163,7 @@ class _Copy:
             if child.tag is etree.Comment:
                 self.string(child.text or "", tag, Comment, preserve)
             else:
-                self.element(child, tag, container, preserve)
+                self.element(child, tag, container, preserve, depth + 1)
             if child.tail is not None:
                 self.string(child.tail, tag, container, preserve)
 
