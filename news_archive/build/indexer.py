@@ -92,7 +92,6 @@ class IndexProcess:
                 db.execute(f"delete from main.[{shadow}]")
                 db.execute(f"insert into main.[{shadow}] select * from [{ATTACHED}].[{shadow}]")
 
-
     def stop(self) -> None:
         """End the sender thread, and the process if the index was not written."""
         # A build that stopped early discards the index: killed at once. Waiting for an end of file

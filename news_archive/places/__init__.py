@@ -5,6 +5,6 @@ from .gazetteer import NOT_PLACE, Place, countries, country_of, places
 from .match import Mention, find_places, place_ids
 
 __all__ = [
-    "NOT_PLACE", "Mention", "NormalizedTexts", "Place", "article_places", "countries", "country_of", "find_places", "place_ids",
-    "places", "text_units",
+    "NOT_PLACE", "Mention", "NormalizedTexts", "Place", "article_places", "countries", "country_of", "find_places",
+    "place_ids", "places", "text_units",
 ]
