@@ -123,8 +123,8 @@ def test_segmenting_run_by_run_gives_the_words_of_the_whole_text():
             text = normalize(text)
             whole = {(s, e) for w, s, e in rjieba.tokenize(text, hmm=False) if SEGMENT_RUN.fullmatch(w)}
             words = _Words(text)
-            for start, _ in words.runs:
-                words._segment(start)
+            for run in SEGMENT_RUN.finditer(text):  # from a run's first, middle or last character
+                words._segment(run.start() + (run.end() - run.start() - 1) * (run.start() % 3) // 2)
             assert set(words.ends_by_start.items()) == whole
 
 

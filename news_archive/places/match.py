@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 import rjieba
+from ahocorasick_rs import AhoCorasick, Implementation
 
 from .. import han
 from ..search import normalize
@@ -40,30 +41,22 @@ class Mention:
 
 
 class _Names:
-    """The gazetteer's names, looked up by the two characters each starts with (all have two or more).
-
-    pyahocorasick took 0.3 us a character, scanning its root's 1,146 children for each one; a regular
-    expression finds the offsets where a name's first two characters stand, in C, and a dict each
-    name of the lengths starting there.
-    """
+    """The gazetteer's names and an Aho-Corasick automaton of them (ahocorasick_rs, in Rust), which
+    finds every occurrence, overlaps included, in one pass: 0.03 ms an article, where a regular
+    expression for each name's first two characters and a dict lookup per length took 0.14 (and
+    pyahocorasick 0.3 us a character). The contiguous automaton: 5 MB a process, the DFA 45 MB."""
 
     def __init__(self) -> None:
         self.names = {alias: (p.id, p.kind == NOT_PLACE) for p in places().values() for alias in p.aliases}
-        lengths: dict[str, set[int]] = {}
-        for name in self.names:
-            lengths.setdefault(name[:2], set()).add(len(name))
-        self.lengths = {prefix: tuple(sorted(found)) for prefix, found in lengths.items()}
-        firsts, seconds = ("".join(sorted({prefix[i] for prefix in lengths})) for i in (0, 1))
-        self.starts = re.compile(f"(?=([{re.escape(firsts)}][{re.escape(seconds)}]))")
+        self.found = list(self.names.values())  # by the automaton's pattern index
+        self.automaton = AhoCorasick(list(self.names), implementation=Implementation.ContiguousNFA)
 
-    def occurrences(self, text: str) -> Iterator[tuple[int, int, int, bool]]:
-        """(start, end, place id, is a not_place phrase) of every name in the text, overlaps included."""
-        for match in self.starts.finditer(text):
-            start = match.start()
-            for length in self.lengths.get(match.group(1), ()):
-                found = self.names.get(text[start:start + length])
-                if found is not None and start + length <= len(text):
-                    yield start, start + length, found[0], found[1]
+    def occurrences(self, text: str) -> list[tuple[int, int, int, bool]]:
+        """(start, end, place id, is a not_place phrase) of every name in the text, overlaps included
+        (offsets in characters; the text is normalize()d, so it holds no lone surrogate)."""
+        found = self.found
+        return [(start, end, *found[index])
+                for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True)]
 
 
 @cache
@@ -123,11 +116,9 @@ class _Words:
 
     def __init__(self, text: str):
         self.text = text
-        self.runs = [(m.start(), m.end()) for m in SEGMENT_RUN.finditer(text)]
-        self.run_starts = [start for start, _ in self.runs]
+        self.backwards = text[::-1]  # where a run starts: SEGMENT_RUN matched leftwards from a match
         self.ends_by_start: dict[int, int] = {}  # word start -> word end
         self.ends: set[int] = set()
-        self.done: set[int] = set()
 
     def aligned(self, start: int, end: int) -> bool:
         self._segment(start)
@@ -145,11 +136,15 @@ class _Words:
         return rest in SUFFIXES or (len(rest) > 1 and all(len(w) > 1 for w in rjieba.cut(rest, hmm=False)))
 
     def _segment(self, position: int) -> None:
-        index = bisect_right(self.run_starts, position) - 1
-        if index < 0 or index in self.done:
+        """Segment the run holding ``position``, unless it was. Runs are found only where matches
+        are (an article has ~100 runs, between its punctuation, and ~30 matches)."""
+        if position in self.ends_by_start:  # a word start: its run is segmented
             return
-        self.done.add(index)
-        run_start, run_end = self.runs[index]
-        for _, start, end in rjieba.tokenize(self.text[run_start:run_end], hmm=False):
+        text = self.text
+        run = SEGMENT_RUN.match(text, position)
+        if run is None or run.end() in self.ends:  # no run here; or its run is segmented (each run's
+            return                                  # end is its last word's, and in no other run)
+        run_start, run_end = len(text) - SEGMENT_RUN.match(self.backwards, len(text) - 1 - position).end(), run.end()
+        for _, start, end in rjieba.tokenize(text[run_start:run_end], hmm=False):
             self.ends_by_start[run_start + start] = run_start + end
             self.ends.add(run_start + end)
