@@ -155,3 +155,20 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25))
 def test_random_markup_gives_bs4s_tree(pieces):
     assert_same_tree("".join(pieces))
+
+
+@pytest.mark.parametrize(("limit", "too_deep"), [(3, 10), (8, 5), (300, 0)])
+def test_too_deep_is_told_as_bs4s_tree_would_tell_it(limit, too_deep):
+    from news_archive.parse.html_tree import deeper_than
+
+    told = 0
+    for levels in range(1, 12):  # html 1, body 2, the divs below
+        html = "<div>" * levels + "x"
+        assert deeper_than(BeautifulSoup(html, TREE_FEATURES), limit) == (levels + 2 > limit)
+        if levels + 2 > limit:
+            with pytest.raises(html_soup.TooDeep, match=f"more than {limit} levels"):
+                make_soup(html, limit)
+            told += 1
+        else:
+            assert described(make_soup(html, limit)) == described(BeautifulSoup(html, TREE_FEATURES))
+    assert told == too_deep

@@ -16,9 +16,9 @@ from bs4 import Comment, NavigableString, Tag
 from ..han import UNIFIED
 from .dates import parse_printed_date
 from .figures import caption_after, is_caption_box, is_figure_box, read_figure
-from .html_soup import make_soup
+from .html_soup import TooDeep, make_soup
 from .html_tree import (
-    BLOCKS, HEADINGS, MAX_DEPTH, contains, deeper_than, element_text, is_plain, is_skipped,
+    BLOCKS, HEADINGS, MAX_DEPTH, contains, element_text, is_plain, is_skipped,
     next_tag, outer_html, significant, split_at_breaks, tags_named,
 )
 from .kinds import footer_name, is_colophon_line, kind_of
@@ -43,9 +43,10 @@ STANDFIRST_AUTHOR = re.compile(f"\\A([{UNIFIED}·•]{{2,8}})：")
 
 
 def parse_body(html: str) -> Body:
-    soup = make_soup(html)
-    if deeper_than(soup, MAX_DEPTH):
-        raise SourceError(f"HTML nested too deeply: more than {MAX_DEPTH} levels of elements")
+    try:
+        soup = make_soup(html, MAX_DEPTH)
+    except TooDeep as error:
+        raise SourceError(f"HTML nested too deeply: {error}") from None
     walker = _Walker()
     walker.walk(soup.body or soup, "body")
     walker.flush("body")

@@ -18,7 +18,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from lxml import etree
 
-from .html_tree import TREE_FEATURES
+from .html_tree import TREE_FEATURES, deeper_than
 
 # The fields bs4 sets on a node for its place in the tree; the copy sets these itself.
 _LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
@@ -42,14 +42,24 @@ class _Unhandled(Exception):
     """Something only bs4's own builder reads."""
 
 
-def make_soup(html: str) -> BeautifulSoup:
+class TooDeep(ValueError):
+    """The tree is deeper than make_soup's max_depth."""
+
+
+def make_soup(html: str, max_depth: int | None = None) -> BeautifulSoup:
+    """bs4's tree of ``html``; with ``max_depth``, TooDeep when its elements nest deeper than that
+    (a copy stops deeper than LXML_FULL_DEPTH, so only bs4's own trees are walked to know)."""
+    limit = LXML_FULL_DEPTH if max_depth is None else min(max_depth, LXML_FULL_DEPTH)
     root = _lxml_root(html)
     if root is not None:
         try:
-            return _Copy(root).soup
+            return _Copy(root, limit).soup
         except _Unhandled:
             pass
-    return BeautifulSoup(html, TREE_FEATURES)
+    soup = BeautifulSoup(html, TREE_FEATURES)
+    if max_depth is not None and deeper_than(soup, max_depth):
+        raise TooDeep(f"more than {max_depth} levels of elements")
+    return soup
 
 
 def _lxml_root(html: str):
@@ -116,9 +126,10 @@ _reference: _Reference | None = None
 class _Copy:
     """One document: lxml's tree copied into bs4's classes, linked in document order as bs4 links them."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root, max_depth: int) -> None:
         global _reference
         self.reference = _reference = _reference or _Reference()
+        self.max_depth = max_depth
         self.soup = self.reference.root()
         self.last = None  # the node before the next one, in document order (bs4 links the root to none)
         self.element(root, self.soup, NavigableString, False, 1)
@@ -142,7 +153,7 @@ class _Copy:
 
     def element(self, element, parent: Tag, container: type, preserve: bool, depth: int) -> None:
         name = element.tag
-        if not isinstance(name, str) or name[:1] == "{" or depth > LXML_FULL_DEPTH:
+        if not isinstance(name, str) or name[:1] == "{" or depth > self.max_depth:
             raise _Unhandled(name)
         reference = self.reference
         tag = Tag.__new__(Tag)
