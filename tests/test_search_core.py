@@ -42,6 +42,19 @@ def test_normalize_keeps_the_length_of_anything():
         assert len(normalize(text)) == len(text)
 
 
+def test_long_texts_fold_through_the_array_as_short_ones_through_the_dict():
+    from news_archive.search.normalize import _FOLD, ARRAY_FROM, _fold_text
+
+    rng = random.Random(2)
+    cases = [("ＴｉｋＴｏｋ，Café İstanbul\ud800がガ臺灣" * 20)[:length] for length in (ARRAY_FROM - 1, ARRAY_FROM, 400)]
+    for _ in range(300):  # the whole BMP, lone surrogates included; a tenth with a character beyond it
+        text = "".join(chr(rng.randrange(0x10000)) for _ in range(rng.randrange(ARRAY_FROM, 700)))
+        cases.append(text + ("\U00020000" if rng.random() < 0.1 else ""))
+    for text in cases:
+        assert _fold_text(text) == text.translate(_FOLD)
+    assert normalize(cases[1]).startswith("tiktok,cafe istanbul\ufffdがガ台湾tiktok")
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+
+import numpy as np
 
 from ..han import converter
 
@@ -14,7 +17,7 @@ def normalize(text: str) -> str:
     in normalize(text) is the same span of the original text. Many texts joined by line breaks
     normalize as each would alone: no dictionary phrase holds a line break.
     """
-    folded = text.translate(_FOLD)
+    folded = _fold_text(text)
     simplified = converter("t2s").convert(folded)
     if len(simplified) == len(folded):
         return simplified
@@ -31,6 +34,44 @@ class _Fold(dict):
 
 
 _FOLD = _Fold()
+# str.translate looks every character up in a dict (0.1 ms an article); longer texts go through an
+# array of every BMP character's fold, indexed by the text's code points in one step (0.02 ms).
+ARRAY_FROM = 128  # characters: below this the array's fixed cost (~6 us) is more than the dict's
+_BMP = 0x10000
+
+
+class _FoldArray:
+    """_fold of each BMP code point, computed the first time a text holds it (as _Fold does)."""
+
+    def __init__(self) -> None:
+        self.folded = np.arange(_BMP, dtype=np.uint32)  # code point -> its fold's code point
+        self.known = np.zeros(_BMP, dtype=bool)
+        self.lock = threading.Lock()  # Datasette normalizes queries in threads
+
+    def fold(self, text: str) -> str | None:
+        """The text folded; None if it holds a character beyond the BMP (left to _Fold)."""
+        # "surrogatepass": a lone surrogate is a code point like any other here (_fold makes it U+FFFD).
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if codes.max() >= _BMP:
+            return None
+        unknown = codes[~self.known[codes]]
+        if unknown.size:
+            with self.lock:
+                for code in np.unique(unknown).tolist():
+                    self.folded[code] = ord(_FOLD[code])
+                    self.known[code] = True
+        return self.folded[codes].tobytes().decode("utf-32-le")
+
+
+_FOLD_ARRAY = _FoldArray()
+
+
+def _fold_text(text: str) -> str:
+    if len(text) >= ARRAY_FROM:
+        folded = _FOLD_ARRAY.fold(text)
+        if folded is not None:
+            return folded
+    return text.translate(_FOLD)
 
 
 def _fold(char: str) -> str:
