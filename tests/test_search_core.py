@@ -5,11 +5,16 @@ from __future__ import annotations
 import random
 import sqlite3
 
-import pytest
+from pathlib import Path
 
-from news_archive.search import fts_query, index_text, matches, normalize, patterns
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from news_archive.search import fts_query, index_normalized, index_text, matches, normalize, patterns
 
 B = "\ue000"  # index_text's boundary token
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.mark.parametrize(
@@ -73,6 +78,46 @@ def test_long_texts_fold_through_the_array_as_short_ones_through_the_dict():
 )
 def test_index_text(text, expected):
     assert index_text(text) == expected
+
+
+# What texts are made of, for index_many against index_normalized: Han (kana, 々, 〇, Extension A),
+# words of several scripts, gaps of every kind, line breaks, the boundary character itself.
+INDEX_PIECES = ["中", "国", "人", "々", "〇", "か", "カー", "\u3400", "a", "Z9", "é", "ж", "١", "_", " ", "，", "\n", "\t",
+                "-", B, "\ufffd", "\uffff"]
+
+
+@given(st.lists(st.lists(st.sampled_from(INDEX_PIECES), max_size=12).map("".join), max_size=8))
+@settings(max_examples=400, deadline=None)
+def test_index_many_is_index_normalized_of_each(texts):
+    from news_archive.search.index import index_many
+
+    normalized = [normalize(text) for text in texts]
+    assert index_many(normalized) == [index_normalized(text) for text in normalized]
+    # Characters beyond the BMP (an emoji separates, an Extension B character is Han) anywhere:
+    # every text goes through index_normalized.
+    for astral in ("😀", "\U00020000中"):
+        with_astral = [*normalized, f"中{astral}a"]
+        assert index_many(with_astral) == [index_normalized(text) for text in with_astral]
+
+
+def test_index_many_of_seed_articles():
+    from news_archive.db.fts import normalized_texts
+    from news_archive.parse.article import parse_article
+    from news_archive.parse.source import SourceError
+    from news_archive.search.index import index_many
+
+    tokens = 0
+    for path in sorted(p for p in SEEDS.rglob("*") if p.suffix in {".md", ".txt"}):
+        try:
+            article = parse_article(path.read_bytes())
+        except SourceError:
+            continue
+        title, lead, paragraphs, figures = normalized_texts(article)
+        texts = [title, lead, *paragraphs, *(text for figure in figures for text in figure)]
+        made = index_many(texts)
+        assert made == [index_normalized(text) for text in texts], path
+        tokens += sum(len(text.split()) for text in made)
+    assert tokens > 300_000
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from ..parse.model import Article
-from ..search import index_normalized, index_text, normalize
+from ..search import index_many, index_text, normalize
 
 # table -> (FTS table, the table's columns it indexes). FTS rowids are the tables' rowids.
 SEARCH_TABLES = {
@@ -66,7 +66,14 @@ def indexed(*texts: str | None) -> tuple[str, ...]:
 
 def index_texts(texts: list[str | None]) -> list[str]:
     """index_text() of each text, normalized in one call (see _normalize_each)."""
-    return [index_normalized(text) if text else "" for text in _normalize_each(texts)]
+    return _index_each(_normalize_each(texts))
+
+
+def _index_each(normalized: list[str]) -> list[str]:
+    """index_normalized of each text, each different text once (index_many): the same text's
+    tokens are then one string, which the pickle to the writer holds once (the lead is a paragraph)."""
+    tokens = dict(zip(unique := list(dict.fromkeys(normalized)), index_many(unique)))
+    return [tokens[text] for text in normalized]
 
 
 class Normalized(NamedTuple):
@@ -90,19 +97,11 @@ def normalized_texts(article: Article) -> Normalized:
 def article_index_texts(article: Article, normalized: Normalized | None = None) -> dict[str, list[tuple[str, ...]]]:
     """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
     title, lead, paragraphs, figures = normalized or normalized_texts(article)
-
-    made: dict[str, str] = {"": ""}  # the lead is a paragraph, and some paragraphs repeat
-
-    def tokens(text: str) -> str:
-        found = made.get(text)
-        if found is None:
-            found = made[text] = index_normalized(text)
-        return found
-
+    tokens = iter(_index_each([title, lead, *paragraphs, *(text for figure in figures for text in figure)]))
     return {
-        "articles": [(tokens(title), tokens(lead))],
-        "paragraphs": [(tokens(text),) for text in paragraphs],
-        "figures": [(tokens(caption), tokens(credit)) for caption, credit in figures],
+        "articles": [(next(tokens), next(tokens))],
+        "paragraphs": [(next(tokens),) for _ in paragraphs],
+        "figures": [(next(tokens), next(tokens)) for _ in figures],
     }
 
 
