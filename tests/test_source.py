@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from datetime import datetime, timezone
+
 import pytest
 
 from news_archive.parse.article import parse_article
@@ -43,6 +45,17 @@ def test_front_matter_file_keeps_its_header_line_and_feed_time(seed):
     article = seed("edge-cases/2017-04-05-[Institutional]")
     assert article.url == "http://www.bbc.com/zhongwen/simp/institutional-39504015"
     assert article.feed_time == "2017-04-05T11:45:30Z"
+
+
+def test_front_matter_is_read_only_when_the_header_leaves_something_to_it():
+    text = "---\nauthor: 某台\ndate: 2020-01-02T03:04:05Z\n---\n<!--1594478800000-->\n[标题](https://x.test/a)\n------\n<p>正文</p>"
+    document = parse_source(text)
+    assert "front_matter" not in vars(document)  # not parsed yet: a known host would never need it
+    assert document.front_matter == {"author": "某台", "date": datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)}
+    article = parse_article(text.encode())  # x.test is no outlet we know: its name is the feed's
+    assert (article.outlet_id, article.outlet_name, article.feed_time) == ("x-test", "某台", "2020-07-11T14:46:40Z")
+    bbc = parse_article(text.replace("x.test", "www.bbc.com").encode())
+    assert (bbc.outlet_id, bbc.outlet_name) == ("bbc", "BBC中文")
 
 
 def test_header_url_with_parentheses():

@@ -9,7 +9,7 @@ from .. import han
 from .dates import NAIVE_BYLINE_ZONE, from_epoch_ms, parse_printed_date, parse_pudate
 from .html_body import parse_body
 from .model import Article, Author, Body
-from .outlets import outlet_for, section_for
+from .outlets import known_outlet, outlet_for, section_for
 from .source import decode, parse_source
 from .urls import canonical_url
 
@@ -33,8 +33,7 @@ def parse_article(data: bytes) -> Article:
     warnings = list(body.warnings)
     if not body.paragraphs and not body.figures:
         warnings.append("empty body: the file has a title and URL but no paragraphs or figures")
-    feed_name = source.front_matter.get("author")
-    outlet = outlet_for(source.url, feed_name if isinstance(feed_name, str) else None)
+    outlet = known_outlet(source.url) or outlet_for(source.url, _feed_name(source))
     feed_time = from_epoch_ms(source.feed_time_ms) if source.feed_time_ms else _front_matter_time(source)
     published, published_from = _published(body, outlet.id, feed_time)
     text_sample = source.title + "".join(p.text for p in body.paragraphs[:5])
@@ -93,6 +92,12 @@ def _published(body: Body, outlet_id: str, feed_time: str | None) -> tuple[str |
     if printed:
         return printed[0], "byline"
     return None, None
+
+
+def _feed_name(source) -> str | None:
+    """The front matter's feed name, which names an outlet of a host we do not know."""
+    name = source.front_matter.get("author")
+    return name if isinstance(name, str) else None
 
 
 def _front_matter_time(source) -> str | None:

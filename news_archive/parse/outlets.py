@@ -56,6 +56,11 @@ _SECTION = re.compile(r"\A[^\W\d_][\w-]{0,30}\Z")
 _ARTICLE_NUMBER = re.compile(r"\A(a-\d+|\d+\.html?)\Z")
 
 
+def known_outlet(url: str) -> Outlet | None:
+    """The outlet of a known host."""
+    return _BY_HOST.get((urlsplit(url).hostname or "").lower())
+
+
 def outlet_for(url: str, feed_name: str | None = None) -> Outlet:
     """The outlet of a known host; otherwise one named after the host (and the feed, if given)."""
     host = (urlsplit(url).hostname or "").lower()

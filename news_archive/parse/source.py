@@ -10,7 +10,8 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import yaml
 
@@ -28,7 +29,13 @@ class SourceDocument:
     url: str
     body_html: str
     feed_time_ms: int | None
-    front_matter: dict = field(default_factory=dict)
+    front_matter_block: str = ""  # the YAML between the --- lines, read only when asked for
+
+    @cached_property
+    def front_matter(self) -> dict:
+        """The front matter's keys. Most articles never need them (the header line has the title and
+        URL, the feed time line the date, and a known host the outlet): YAML was a third of splitting a file."""
+        return _load_front_matter(self.front_matter_block) if self.front_matter_block else {}
 
 
 # libyaml's loader when PyYAML was built with it: the pure-Python one is a fifth of the parse time.
@@ -60,10 +67,10 @@ def decode(data: bytes) -> str:
 
 def parse_source(text: str) -> SourceDocument:
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
-    front_matter: dict = {}
+    front_matter_block = ""
     match = _FRONT_MATTER.match(text)
     if match:
-        front_matter = _load_front_matter(match.group(1))
+        front_matter_block = match.group(1)
         text = text[match.end():]
     elif re.match(r"---[ \t]*\n", text):
         raise SourceError("front matter not closed: no '---' line ends the block the file starts with")
@@ -76,13 +83,14 @@ def parse_source(text: str) -> SourceDocument:
     link = _TITLE_LINK.match(text[: separator.start()]) if separator else None
     if link is None:
         # Some archives (nei.st in news-beyond-wall) keep title and URL only in the front matter.
-        if feed_time_ms is None and _front_matter_header(front_matter):
+        front_matter = _load_front_matter(front_matter_block) if feed_time_ms is None else {}
+        if _front_matter_header(front_matter):
             return SourceDocument(
                 title=one_line(html.unescape(front_matter["title"])),
                 url=front_matter["from"].strip(),
                 body_html=text.strip(),
                 feed_time_ms=None,
-                front_matter=front_matter,
+                front_matter_block=front_matter_block,
             )
         if separator is None:
             raise SourceError("no header: missing the '------' line after [title](url)")
@@ -99,7 +107,7 @@ def parse_source(text: str) -> SourceDocument:
         url=url,
         body_html=body.strip(),
         feed_time_ms=feed_time_ms,
-        front_matter=front_matter,
+        front_matter_block=front_matter_block,
     )
 
 
