@@ -344,3 +344,19 @@ def test_a_place_matcher_failure_keeps_the_article(tmp_path, monkeypatch):
     assert summary.articles == 1 and summary.warnings == 1
     assert db.execute("select error from build_errors").fetchall() == [
         ("places not read: ValueError: gazetteer trouble",)]
+
+
+def test_a_chunk_of_files_gives_each_files_own_record():
+    """parse_chunk normalizes and tokenizes a chunk's articles together: each record is still the
+    file's own, errors and warnings included."""
+    from news_archive.build.worker import parse_chunk, read_file
+    from news_archive.db.parsed import SourceFile
+
+    paths = sorted(p for p in SEEDS.rglob("*") if p.is_file() and p.suffix in {".md", ".txt", ".html"})
+    paths[100:100] = [SEEDS / "MANIFEST.tsv", SEEDS / "no such file.md"]  # not an article; not there
+    tasks = [(SourceFile(str(path), path.name), None) for path in paths]
+    chunked = [record for start in range(0, len(tasks), 16) for record in parse_chunk(tasks[start:start + 16])]
+    assert chunked == [read_file(source) for source, _ in tasks]
+    assert len(chunked) == 420 and [record.problems[0][2][:12] for record in chunked if record.article is None] == [
+        "no header: m", "cannot read:"]
+    assert sum(len(record.article.paragraphs) for record in chunked if record.article) > 5000

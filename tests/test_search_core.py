@@ -101,7 +101,7 @@ def test_index_many_is_index_normalized_of_each(texts):
 
 
 def test_index_many_of_seed_articles():
-    from news_archive.db.fts import normalized_texts
+    from news_archive.db.fts import normalized_texts_of
     from news_archive.parse.article import parse_article
     from news_archive.parse.source import SourceError
     from news_archive.search.index import index_many
@@ -112,7 +112,7 @@ def test_index_many_of_seed_articles():
             article = parse_article(path.read_bytes())
         except SourceError:
             continue
-        title, lead, paragraphs, figures = normalized_texts(article)
+        title, lead, paragraphs, figures = normalized_texts_of([article])[0]
         texts = [title, lead, *paragraphs, *(text for figure in figures for text in figure)]
         made = index_many(texts)
         assert made == [index_normalized(text) for text in texts], path

@@ -85,24 +85,30 @@ class Normalized(NamedTuple):
     figures: list[tuple[str, str]]  # caption, credit
 
 
-def normalized_texts(article: Article) -> Normalized:
-    body = article.body
-    texts = [article.title, article.lead, *(p.text for p in body.paragraphs)]
-    texts += [text for f in body.figures for text in (f.caption, f.credit)]
+def normalized_texts_of(articles: list[Article]) -> list[Normalized]:
+    """normalized_texts of each article, all in one normalize() call."""
+    texts: list[str | None] = []
+    for article in articles:
+        body = article.body
+        texts += [article.title, article.lead, *(p.text for p in body.paragraphs)]
+        texts += [text for f in body.figures for text in (f.caption, f.credit)]
     normalized = iter(_normalize_each(texts))
-    return Normalized(next(normalized), next(normalized), [next(normalized) for _ in body.paragraphs],
-                      [(next(normalized), next(normalized)) for _ in body.figures])
+    return [Normalized(next(normalized), next(normalized), [next(normalized) for _ in article.body.paragraphs],
+                       [(next(normalized), next(normalized)) for _ in article.body.figures])
+            for article in articles]
 
 
-def article_index_texts(article: Article, normalized: Normalized | None = None) -> dict[str, list[tuple[str, ...]]]:
-    """What the FTS tables index for one article, per table in row order (computed in the parser workers)."""
-    title, lead, paragraphs, figures = normalized or normalized_texts(article)
-    tokens = iter(_index_each([title, lead, *paragraphs, *(text for figure in figures for text in figure)]))
-    return {
+def index_texts_of(normalized: list[Normalized]) -> list[dict[str, list[tuple[str, ...]]]]:
+    """What the FTS tables index for each article, per table in row order, from its normalized texts:
+    all tokenized in one index_many call (computed in the parser processes)."""
+    texts = [text for title, lead, paragraphs, figures in normalized
+             for text in (title, lead, *paragraphs, *(text for figure in figures for text in figure))]
+    tokens = iter(_index_each(texts))
+    return [{
         "articles": [(next(tokens), next(tokens))],
         "paragraphs": [(next(tokens),) for _ in paragraphs],
         "figures": [(next(tokens), next(tokens)) for _ in figures],
-    }
+    } for _, _, paragraphs, figures in normalized]
 
 
 def pack_index_texts(texts: dict[str, list[tuple[str, ...]]]) -> bytes:

@@ -28,7 +28,7 @@ class Parsed:
     article: Article | None = None
     error: str | None = None
     places: list[Mention] = field(default_factory=list)
-    index_texts: dict = field(default_factory=dict)  # fts.article_index_texts
+    index_texts: dict = field(default_factory=dict)  # fts.index_texts_of
     link_targets: list[tuple[str | None, int | None]] = field(default_factory=list)  # links.link_target per link
     text_hash: str | None = None  # textdiff.text_key: versions with the same one have the same headline and text
     unchanged: bool = False  # the file's bytes hash to what the archive already holds
