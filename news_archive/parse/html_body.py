@@ -55,6 +55,11 @@ def parse_body(html: str) -> Body:
     return walker.body
 
 
+def _text_only(tag: Tag) -> bool:
+    """Only strings inside: no element, comment or other special string."""
+    return all(type(node) is NavigableString for node in tag.contents)
+
+
 class _Store:
     """Puts paragraphs, their links and figures into the Body, numbered in reading order."""
 
@@ -72,6 +77,12 @@ class _Store:
         NYT 2020 bodies end in one <p> of <br>-separated lines: author bios, "…对本文有报道贡献",
         "翻译：…" and the link to the English edition. Each line is stored with its own kind.
         """
+        if len(nodes) == 1 and isinstance(nodes[0], Tag) and _text_only(nodes[0]):
+            # Text alone (most paragraphs): one line, its text the strings' own.
+            text = clean_text("".join(nodes[0].contents))
+            if text:
+                self.store_paragraph(nodes, text, kind)
+            return
         parts = list(nodes[0].contents) if len(nodes) == 1 and isinstance(nodes[0], Tag) else nodes
         lines = split_at_breaks(parts, 1)
         texts = [clean_text("".join(element_text(n) for n in line)) for line in lines]
@@ -250,6 +261,9 @@ class _Walker(_Store):
             self.store_run([tag], kind)
 
     def read_paragraph(self, tag: Tag, kind: str) -> None:
+        if _text_only(tag):  # no image, no line break
+            self.store_run([tag], kind)
+            return
         # <p><img><small>caption</small></p>: a figure; any other text stays a paragraph.
         for image in tags_named(tag, "img"):
             self.add_figure(image, caption_from=next_tag(image, "small"))
