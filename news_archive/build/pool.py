@@ -15,7 +15,7 @@ from .worker import parse_chunk, read_file, start_parser
 
 CHUNK = 16  # files per task sent to a parser process
 SERIAL_BELOW = 64  # files: fewer are parsed in the build's own process
-IN_FLIGHT_PER_JOB = 16  # chunks queued per process: enough to keep it busy, few enough to bound memory
+IN_FLIGHT_PER_JOB = 6  # chunks queued per process: enough to keep it busy, few enough to bound memory
 
 
 def parse_stream(tasks: list[tuple[SourceFile, str | None]], jobs: int, progress: bool) -> Iterator[Record]:
