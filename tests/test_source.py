@@ -48,7 +48,8 @@ def test_front_matter_file_keeps_its_header_line_and_feed_time(seed):
 
 
 def test_front_matter_is_read_only_when_the_header_leaves_something_to_it():
-    text = "---\nauthor: 某台\ndate: 2020-01-02T03:04:05Z\n---\n<!--1594478800000-->\n[标题](https://x.test/a)\n------\n<p>正文</p>"
+    text = ("---\nauthor: 某台\ndate: 2020-01-02T03:04:05Z\n---\n"
+            "<!--1594478800000-->\n[标题](https://x.test/a)\n------\n<p>正文</p>")
     document = parse_source(text)
     assert "front_matter" not in vars(document)  # not parsed yet: a known host would never need it
     assert document.front_matter == {"author": "某台", "date": datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)}

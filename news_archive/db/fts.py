@@ -86,7 +86,8 @@ class Normalized(NamedTuple):
 
 
 def normalized_texts_of(articles: list[Article]) -> list[Normalized]:
-    """normalized_texts of each article, all in one normalize() call."""
+    """Each article's texts normalize()d (title, lead, paragraphs, figures' captions and credits),
+    all in one normalize() call."""
     texts: list[str | None] = []
     for article in articles:
         body = article.body
@@ -112,8 +113,9 @@ def index_texts_of(normalized: list[Normalized]) -> list[dict[str, list[tuple[st
 
 
 def pack_index_texts(texts: dict[str, list[tuple[str, ...]]]) -> bytes:
-    """article_index_texts as one bytes object: the writer hands it on unread (a full build's index
-    process unpacks it), so it costs the writer a copy, not a string and a tuple per row."""
+    """One article's index texts (of index_texts_of) as one bytes object: the writer hands it on
+    unread (a full build's index process unpacks it), so it costs the writer a copy, not a string
+    and a tuple per row."""
     return pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -9,4 +9,7 @@ from .normalize import normalize
 from .regex import matches, patterns
 from .query import MATCH_NOTHING, fts_query, term_queries
 
-__all__ = ["MATCH_NOTHING", "fts_query", "index_many", "index_normalized", "index_text", "matches", "normalize", "patterns", "term_queries"]
+__all__ = [
+    "MATCH_NOTHING", "fts_query", "index_many", "index_normalized", "index_text", "matches", "normalize", "patterns",
+    "term_queries",
+]
