@@ -72,8 +72,9 @@ def _bmp_classes() -> np.ndarray:
 
 def index_many(normalized: list[str]) -> list[str]:
     """index_normalized of each text, as array operations over all of them at once: an article's
-    texts in 0.05 ms, where a Python loop over each text's pieces took 0.2. A text with a character
-    beyond the BMP (one article in 1,000) sends all of them through index_normalized."""
+    texts in 0.07 ms (0.035 each, 16 articles at once), where a Python loop over each text's pieces
+    took 0.2. A text with a character beyond the BMP (one article in 1,000) sends all of them through
+    index_normalized."""
     joined = "\n" + "\n".join(normalized) + "\n"
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.max() >= _BMP:
