@@ -286,6 +286,21 @@ def test_strict_fails_and_keeps_the_previous_database(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "in"]
 
 
+def test_two_inputs_holding_one_name_stop_the_build_and_one_input_twice_is_read_once(tmp_path):
+    inputs, output, before = _previous_archive(tmp_path)
+    other = tmp_path / "other"
+    _write(other / "good.md", (SEEDS / SEED_FILE).read_text(encoding="utf-8"))
+    with pytest.raises(BuildFailed, match=re.escape(
+            f"two input files have the same name 'good.md': {inputs / 'good.md'} and {other / 'good.md'}")):
+        build([inputs, other], output, jobs=1)
+    assert output.read_bytes() == before  # nothing written
+    result = CliRunner().invoke(cli.main, [str(inputs), str(other), "-o", str(output)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "build from their common parent folder" in result.output
+    summary = build([inputs, inputs, inputs / "good.md"], tmp_path / "twice.db", jobs=1)
+    assert (summary.parsed, summary.articles) == (1, 1)
+
+
 def test_failed_build_leaves_no_temporary_file_and_the_old_database(tmp_path, monkeypatch):
     inputs, output, before = _previous_archive(tmp_path)
 

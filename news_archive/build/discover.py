@@ -34,7 +34,22 @@ def discover(inputs: list[Path]) -> list[SourceFile]:
             for name in sorted(files):
                 if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES and not name.startswith("."):
                     found.append(_source(os.path.join(directory, name), name if prefix == "." else f"{prefix}/{name}"))
-    return sorted(found, key=lambda source: source.name)
+    return _one_file_per_name(sorted(found, key=lambda source: source.name))
+
+
+def _one_file_per_name(found: list[SourceFile]) -> list[SourceFile]:
+    """The archive knows a file by its name (its versions' ids come from it): the same file reached
+    twice is read once, and two files of one name stop the build before it writes anything."""
+    kept: list[SourceFile] = []
+    for source in found:
+        if kept and kept[-1].name == source.name:
+            if os.path.realpath(kept[-1].path) == os.path.realpath(source.path):
+                continue
+            raise BuildFailed(
+                f"two input files have the same name {source.name!r}: {kept[-1].path} and {source.path} (the archive "
+                "knows each file by its path under the input given; build from their common parent folder instead)")
+        kept.append(source)
+    return kept
 
 
 def _source(path: str, name: str) -> SourceFile:
