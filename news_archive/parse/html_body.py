@@ -78,10 +78,7 @@ class _Store:
         "翻译：…" and the link to the English edition. Each line is stored with its own kind.
         """
         if len(nodes) == 1 and isinstance(nodes[0], Tag) and _text_only(nodes[0]):
-            # Text alone (most paragraphs): one line, its text the strings' own.
-            text = clean_text("".join(nodes[0].contents))
-            if text:
-                self.store_paragraph(nodes, text, kind)
+            self.store_text(nodes[0], kind)
             return
         parts = list(nodes[0].contents) if len(nodes) == 1 and isinstance(nodes[0], Tag) else nodes
         lines = split_at_breaks(parts, 1)
@@ -94,6 +91,12 @@ class _Store:
         text = texts[0] if len(lines) == 1 else clean_text("".join(element_text(n) for n in nodes))
         if text:
             self.store_paragraph(nodes, text, kind)
+
+    def store_text(self, tag: Tag, kind: str) -> None:
+        """A block of text alone (most paragraphs): one line, its text the strings' own."""
+        text = clean_text("".join(tag.contents))
+        if text:
+            self.store_paragraph([tag], text, kind)
 
     def store_paragraph(self, nodes: list, text: str, kind: str) -> None:
         kind, text = kind_of(nodes, text, kind)
@@ -262,7 +265,7 @@ class _Walker(_Store):
 
     def read_paragraph(self, tag: Tag, kind: str) -> None:
         if _text_only(tag):  # no image, no line break
-            self.store_run([tag], kind)
+            self.store_text(tag, kind)
             return
         # <p><img><small>caption</small></p>: a figure; any other text stays a paragraph.
         for image in tags_named(tag, "img"):

@@ -63,10 +63,10 @@ def known_outlet(url: str) -> Outlet | None:
 
 def outlet_for(url: str, feed_name: str | None = None) -> Outlet:
     """The outlet of a known host; otherwise one named after the host (and the feed, if given)."""
-    host = (urlsplit(url).hostname or "").lower()
-    known = _BY_HOST.get(host)
+    known = known_outlet(url)
     if known:
         return known
+    host = (urlsplit(url).hostname or "").lower()
     bare = host.removeprefix("www.")
     slug = _SLUG.sub("-", bare).strip("-") or "unknown"
     return Outlet(slug, feed_name or bare, bare, f"https://{host}/", (host,))

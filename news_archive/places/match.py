@@ -144,7 +144,7 @@ class _Words:
         run = SEGMENT_RUN.match(text, position)
         if run is None or run.end() in self.ends:  # no run here; or its run is segmented (each run's
             return                                  # end is its last word's, and in no other run)
-        run_start, run_end = len(text) - SEGMENT_RUN.match(self.backwards, len(text) - 1 - position).end(), run.end()
-        for _, start, end in rjieba.tokenize(text[run_start:run_end], hmm=False):
+        run_start = len(text) - SEGMENT_RUN.match(self.backwards, len(text) - 1 - position).end()
+        for _, start, end in rjieba.tokenize(text[run_start:run.end()], hmm=False):
             self.ends_by_start[run_start + start] = run_start + end
             self.ends.add(run_start + end)
